@@ -1,0 +1,280 @@
+//! `answerlint.toml`: found by walking up from each file, or given with `--config`.
+//!
+//! ```toml
+//! [files]
+//! extensions = ["md", "markdown", "txt"]   # what a directory walk picks up
+//! include = []                             # globs, relative to this file's directory
+//! exclude = ["drafts/**"]
+//!
+//! [rules]
+//! hedged-figure = "error"                  # off | info | warning | error
+//! vague-quantity = "off"
+//!
+//! [lexicon.zh.vague-commitment]
+//! add = ["包在我们身上"]                    # extra phrases
+//! except = ["争取时间"]                     # phrases that are never flagged
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::Lang;
+use crate::lexicon::{normalise, Entry, List};
+use crate::{rules, Severity};
+
+pub const FILE_NAME: &str = "answerlint.toml";
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub files: Files,
+    /// Rule id → level.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Level>,
+    #[serde(default)]
+    pub lexicon: LexiconConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Files {
+    #[serde(default = "default_extensions")]
+    pub extensions: Vec<String>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Files {
+            extensions: default_extensions(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+        }
+    }
+}
+
+fn default_extensions() -> Vec<String> {
+    vec!["md".into(), "markdown".into(), "txt".into()]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconConfig {
+    /// List name → extra phrases, for Chinese.
+    #[serde(default)]
+    pub zh: BTreeMap<String, ListExtra>,
+    #[serde(default)]
+    pub en: BTreeMap<String, ListExtra>,
+}
+
+impl LexiconConfig {
+    pub fn is_empty(&self) -> bool {
+        self.zh.is_empty() && self.en.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListExtra {
+    #[serde(default)]
+    pub add: Vec<String>,
+    #[serde(default)]
+    pub except: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("{path}: cannot read: {message}")]
+    Read { path: String, message: String },
+}
+
+impl Config {
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.display().to_string(),
+            message,
+        };
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
+        for id in cfg.rules.keys() {
+            if rules::find(id).is_none() {
+                let known: Vec<&str> = rules::REGISTRY.iter().map(|r| r.meta().id).collect();
+                return Err(invalid(format!(
+                    "unknown rule `{id}` in [rules] (known rules: {})",
+                    known.join(", ")
+                )));
+            }
+        }
+        for (lang, lists) in [("zh", &cfg.lexicon.zh), ("en", &cfg.lexicon.en)] {
+            for (name, extra) in lists {
+                if List::from_name(name).is_none() {
+                    let known: Vec<&str> = List::ALL.iter().map(|l| l.name()).collect();
+                    return Err(invalid(format!(
+                        "unknown list `{name}` in [lexicon.{lang}] (known lists: {})",
+                        known.join(", ")
+                    )));
+                }
+                for p in extra.add.iter().chain(&extra.except) {
+                    if normalise(p).is_empty() {
+                        return Err(invalid(format!("empty phrase in [lexicon.{lang}.{name}]")));
+                    }
+                    if p.chars().count() > 200 {
+                        return Err(invalid(format!(
+                            "phrase longer than 200 characters in [lexicon.{lang}.{name}]"
+                        )));
+                    }
+                }
+            }
+        }
+        for ext in &cfg.files.extensions {
+            if ext.starts_with('.') || ext.is_empty() {
+                return Err(invalid(format!(
+                    "extension `{ext}` in [files]: write it without the dot (\"md\")"
+                )));
+            }
+        }
+        Ok(cfg)
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.display().to_string(),
+            message: crate::input::describe_io(&e),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// The nearest `answerlint.toml` in `dir` or its ancestors.
+    pub fn find(dir: &Path) -> Option<PathBuf> {
+        let mut d = Some(dir);
+        while let Some(cur) = d {
+            let p = cur.join(FILE_NAME);
+            if p.is_file() {
+                return Some(p);
+            }
+            d = cur.parent();
+        }
+        None
+    }
+
+    /// The configured severity of a rule, `None` when it is off.
+    pub fn severity(&self, rule: &rules::RuleMeta) -> Option<Severity> {
+        match self.rules.get(rule.id) {
+            Some(level) => level.severity(),
+            None => Some(rule.default_severity),
+        }
+    }
+
+    /// Lexicon entries the config adds (as extra phrases or as exceptions).
+    pub fn extra_entries(&self) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for (lang, lists) in [(Lang::Zh, &self.lexicon.zh), (Lang::En, &self.lexicon.en)] {
+            for (name, extra) in lists {
+                let Some(list) = List::from_name(name) else {
+                    continue;
+                };
+                for (phrases, category) in [
+                    (&extra.add, list.default_category()),
+                    (&extra.except, "exception"),
+                ] {
+                    for p in phrases {
+                        out.push(Entry {
+                            list,
+                            lang,
+                            phrase: normalise(p),
+                            category: category.to_string(),
+                            note: "(answerlint.toml)".to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The merged configuration as TOML, for `--show-config`.
+    pub fn to_toml(&self) -> String {
+        let mut shown = self.clone();
+        for r in rules::REGISTRY {
+            let meta = r.meta();
+            shown
+                .rules
+                .entry(meta.id.to_string())
+                .or_insert(match meta.default_severity {
+                    Severity::Error => Level::Error,
+                    Severity::Warning => Level::Warning,
+                    Severity::Info => Level::Info,
+                });
+        }
+        toml::to_string_pretty(&shown).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let e = Config::parse("[rulez]\n", Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("rulez"), "{e}");
+        let e = Config::parse("[rules]\nvague = \"off\"\n", Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown rule `vague`"), "{e}");
+        let e = Config::parse("[lexicon.zh.nope]\nadd=[\"x\"]\n", Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown list `nope`"), "{e}");
+        let e = Config::parse("[lexicon.zh.hedge]\nadd=[\"  \"]\n", Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("empty phrase"), "{e}");
+    }
+
+    #[test]
+    fn levels_and_extras() {
+        let c = Config::parse(
+            "[rules]\nhedged-figure = \"error\"\nvague-quantity = \"off\"\n[lexicon.zh.vague-commitment]\nadd = [\"包在我们身上\"]\n",
+            Path::new("a.toml"),
+        )
+        .unwrap();
+        let hf = rules::find("hedged-figure").unwrap().meta();
+        let vq = rules::find("vague-quantity").unwrap().meta();
+        assert_eq!(c.severity(hf), Some(Severity::Error));
+        assert_eq!(c.severity(vq), None);
+        let extra = c.extra_entries();
+        assert_eq!(extra.len(), 1);
+        assert_eq!(extra[0].category, "effort");
+    }
+}

@@ -1,0 +1,808 @@
+//! Figures: numbers with a unit and a kind, and the numbers that are not figures
+//! (dates, clock times, phone numbers, identifiers, list numbers, versions).
+//!
+//! Two passes over a sentence: first the non-figures are found and masked with a few
+//! anchored patterns; then a hand-written scanner reads each remaining number (Arabic or
+//! Chinese numerals), with a currency before it, a magnitude (万, 亿, k, M), a range
+//! (3至5天, 5-7 days), a lower bound (40多, over 50) and a unit after it.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureKind {
+    Percent,
+    Money,
+    Count,
+    Duration,
+    Rating,
+    /// A number with no unit that says what it counts.
+    Plain,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub span: Span,
+    pub value: f64,
+    /// Upper end of a range.
+    pub upper: Option<f64>,
+    pub kind: FigureKind,
+    /// The unit as written (%, 元, 天, hours...), empty for plain numbers.
+    pub unit: String,
+    /// "40多", "over 50", "1000+".
+    pub lower_bound: bool,
+    /// A duration that sets a deadline: 24小时内, within 48 hours.
+    pub deadline: bool,
+}
+
+impl Figure {
+    /// Percentages, money, counts, ratings, and durations that are not deadlines: the
+    /// figures an examiner wants evidence for.
+    pub fn is_business(&self) -> bool {
+        match self.kind {
+            FigureKind::Percent | FigureKind::Money | FigureKind::Count | FigureKind::Rating => {
+                true
+            }
+            FigureKind::Duration => !self.deadline,
+            FigureKind::Plain => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonFigureKind {
+    Date,
+    Time,
+    Phone,
+    Identifier,
+    Ordinal,
+    Version,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonFigure {
+    pub span: Span,
+    pub kind: NonFigureKind,
+}
+
+fn masks() -> &'static [(NonFigureKind, Regex)] {
+    static M: OnceLock<Vec<(NonFigureKind, Regex)>> = OnceLock::new();
+    M.get_or_init(|| {
+        let months = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?";
+        let list: Vec<(NonFigureKind, String)> = vec![
+            (NonFigureKind::Version, r"(?i)\bv\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+\b".into()),
+            (
+                NonFigureKind::Date,
+                [
+                    r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?(?:[上下]半年|第?[一二三四1-4]季度)?",
+                    r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]",
+                    r"\d{1,2}\s*月份?",
+                    r"\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b",
+                    r"\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+                    r"\b[Qq][1-4]\s*(?:\d{4}|'\d{2})\b",
+                    r"\b\d{4}\s*[Qq][1-4]\b",
+                    r"\b[Hh][12]\s*\d{4}\b",
+                    r"\bFY\s*\d{2,4}\b",
+                    r"双\s*1[12]|双十[一二]|黑五|\b618\b",
+                    r"\b(?:in|since|from|by|until|before|after|of|during|throughout)\s+(?:19|20)\d{2}\b",
+                    r"\b(?:19|20)\d{2}\s*(?:-|to|–)\s*(?:19|20)\d{2}\b",
+                ]
+                .join("|")
+                    + &format!(
+                        r"|(?i)\b{months}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?\b|(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\s+{months}(?:\s*\d{{4}})?\b|(?i)\b{months}\s+\d{{4}}\b"
+                    ),
+            ),
+            (
+                NonFigureKind::Time,
+                r"\b\d{1,2}[:：]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?|\b\d{1,2}\s*[AaPp]\.?[Mm]\b\.?|(?:上午|下午|晚上|早上|凌晨|中午|当天|次日|今天|明天)?\d{1,2}\s*[点時](?:\d{1,2}分|半)?"
+                    .into(),
+            ),
+            (
+                NonFigureKind::Phone,
+                r"\+\d{1,3}[-\s]?\d[\d\s-]{6,}\d|\b1[3-9]\d{9}\b|\b\d{3,4}-\d{7,8}\b|\b\d{3}-\d{3}-\d{4}\b|\b400-?\d{3}-?\d{4}\b".into(),
+            ),
+            (
+                NonFigureKind::Identifier,
+                [
+                    // Letters and digits mixed: CN-2024-0831, HT2024001, SKU-001, ISO9001.
+                    r"\b[A-Za-z][A-Za-z]*[-_/#]?\d[A-Za-z0-9]*(?:[-_/][A-Za-z0-9]+)*\b",
+                    r"\b\d+[-_/][A-Za-z]+[A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*\b",
+                    // Digit groups joined by hyphens: 2024-0831-17.
+                    r"\b\d{2,}(?:-\d{2,}){2,}\b",
+                    r"\b\d{4,}-\d{3,}\b",
+                    // Model names: iPhone 15, Galaxy S23, Model 3.
+                    r"\b[a-z]*[A-Z][A-Za-z]*\s+\d+\b",
+                    // Long digit strings: tracking and order numbers.
+                    r"\b\d{8,}\b",
+                    r"(?i)\b(?:no|nr|ref)\.?\s*\d[\w-]*|#\s*\d[\w-]*",
+                    r"(?:编号|单号|号码|订单号|运单号|合同号|证书号|注册号|批次号|型号|货号|登记号)\s*[:：为是]?\s*[A-Za-z0-9][A-Za-z0-9-]*",
+                    r"(?i)\b(?:appendix|attachment|annex|exhibit|section|page|clause|article|item|line)\s+[A-Za-z0-9]+(?:\.\d+)*\b",
+                    r"(?:附件|附录|第)\s*[0-9一二三四五六七八九十]+\s*(?:条|款|项|章|页|号|级|步|层|阶段|轮|次|名|位|个问题|题)?",
+                    r"(?:问题|步骤|题)\s*[0-9一二三四五六七八九十]+",
+                    r"(?i)\b(?:question|step|tier|level|stage|phase|round|rank)\s+\d+\b|\b[Qq]\d{1,2}\b",
+                    r"(?i)\b(?:iso|en|gb|iec|astm|ul|ieee)\s*\d+(?:[-:.]\d+)*\b",
+                ]
+                .join("|"),
+            ),
+        ];
+        list.into_iter()
+            .map(|(k, p)| (k, Regex::new(&p).expect("figure mask pattern")))
+            .collect()
+    })
+}
+
+/// Finds the non-figures and figures in `text[span]`, with spans into `text`.
+pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<NonFigure>) {
+    let s = span.slice(text);
+    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.chars().any(is_cn_numeral) {
+        return;
+    }
+    let first_non = non.len();
+    if s.bytes().any(|b| b.is_ascii_digit()) {
+        for (kind, re) in masks() {
+            for m in re.find_iter(s) {
+                // Only what contains a digit (or a Chinese ordinal) is masked.
+                let ms = Span::new(span.start + m.start(), span.start + m.end());
+                if non[first_non..].iter().any(|n| n.span.overlaps(ms)) {
+                    continue;
+                }
+                if *kind == NonFigureKind::Identifier && looks_like_figure(m.as_str()) {
+                    continue;
+                }
+                non.push(NonFigure {
+                    span: ms,
+                    kind: *kind,
+                });
+            }
+        }
+    }
+    let masked = &non[first_non..];
+    let mut i = 0;
+    while i < s.len() {
+        let abs = span.start + i;
+        if let Some(m) = masked
+            .iter()
+            .find(|m| m.span.start <= abs && abs < m.span.end)
+        {
+            i = m.span.end - span.start;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        if c.is_ascii_digit() || is_cn_numeral(c) {
+            let prev = s[..i].chars().next_back();
+            // Digits glued to letters are part of a word (handled as identifiers above).
+            if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.') && c.is_ascii_digit() {
+                i += c.len_utf8();
+                continue;
+            }
+            if let Some((fig, end)) = read_figure(s, i, span.start, masked) {
+                figures.push(fig);
+                i = end;
+                continue;
+            }
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// Identifier-shaped tokens that are really figures: 72h, 5k, 1.2M, 3pcs, 10x.
+fn looks_like_figure(m: &str) -> bool {
+    let t = m.trim();
+    let digits = t
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    digits > 0
+        && matches!(
+            t[digits..].to_ascii_lowercase().as_str(),
+            "h" | "hr" | "hrs" | "k" | "m" | "w" | "pcs" | "x" | "d" | "min" | "mins" | "kg" | "t"
+        )
+}
+
+pub(crate) fn is_cn_numeral(c: char) -> bool {
+    "零〇一二两三四五六七八九十百千万亿半".contains(c)
+}
+
+fn cn_digit(c: char) -> Option<u64> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// Value of a Chinese numeral such as 三十, 两万, 一千二百, 十五.
+pub fn parse_cn_numeral(s: &str) -> Option<f64> {
+    if s == "半" {
+        return Some(0.5);
+    }
+    let mut total = 0u64;
+    let mut section = 0u64;
+    let mut digit: Option<u64> = None;
+    for c in s.chars() {
+        if let Some(d) = cn_digit(c) {
+            digit = Some(d);
+            continue;
+        }
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '万' => 10_000,
+            '亿' => 100_000_000,
+            _ => return None,
+        };
+        if unit >= 10_000 {
+            section = (section + digit.take().unwrap_or(0)) * unit;
+            total += section;
+            section = 0;
+        } else {
+            section += digit.take().unwrap_or(1) * unit;
+        }
+    }
+    Some((total + section + digit.unwrap_or(0)) as f64)
+}
+
+struct Unit {
+    text: &'static str,
+    kind: FigureKind,
+}
+
+const fn u(text: &'static str, kind: FigureKind) -> Unit {
+    Unit { text, kind }
+}
+
+use FigureKind::{Count as C, Duration as D, Money as M, Percent as P, Rating as R};
+
+/// Units after a number, longest first within a shared prefix (the scanner takes the
+/// longest that matches). English units need a word boundary after them.
+static UNITS: &[Unit] = &[
+    u("%", P),
+    u("％", P),
+    u("个百分点", P),
+    u("percent", P),
+    u("per cent", P),
+    u("pp", P),
+    u("美元", M),
+    u("美金", M),
+    u("人民币", M),
+    u("欧元", M),
+    u("英镑", M),
+    u("日元", M),
+    u("港币", M),
+    u("元", M),
+    u("块钱", M),
+    u("块", M),
+    u("dollars", M),
+    u("dollar", M),
+    u("usd", M),
+    u("rmb", M),
+    u("cny", M),
+    u("yuan", M),
+    u("eur", M),
+    u("euros", M),
+    u("个工作日", D),
+    u("工作日", D),
+    u("个小时", D),
+    u("小时", D),
+    u("个月", D),
+    u("个星期", D),
+    u("星期", D),
+    u("分钟", D),
+    u("秒钟", D),
+    u("秒", D),
+    u("天", D),
+    u("周", D),
+    u("年", D),
+    u("business days", D),
+    u("business day", D),
+    u("working days", D),
+    u("working day", D),
+    u("hours", D),
+    u("hour", D),
+    u("hrs", D),
+    u("hr", D),
+    u("h", D),
+    u("days", D),
+    u("day", D),
+    u("weeks", D),
+    u("week", D),
+    u("months", D),
+    u("month", D),
+    u("years", D),
+    u("year", D),
+    u("minutes", D),
+    u("minute", D),
+    u("mins", D),
+    u("min", D),
+    u("分", R),
+    u("星", R),
+    u("颗星", R),
+    u("stars", R),
+    u("star", R),
+    u("/5", R),
+    u("out of 5", R),
+    u("/10", R),
+    u("points", R),
+    u("个SKU", C),
+    u("个sku", C),
+    u("个国家", C),
+    u("个", C),
+    u("件", C),
+    u("单", C),
+    u("家", C),
+    u("款", C),
+    u("名", C),
+    u("人", C),
+    u("位", C),
+    u("台", C),
+    u("套", C),
+    u("条生产线", C),
+    u("条", C),
+    u("箱", C),
+    u("批", C),
+    u("柜", C),
+    u("吨", C),
+    u("平方米", C),
+    u("平米", C),
+    u("㎡", C),
+    u("种", C),
+    u("只", C),
+    u("双", C),
+    u("把", C),
+    u("张", C),
+    u("次", C),
+    u("项", C),
+    u("间", C),
+    u("座", C),
+    u("辆", C),
+    u("支", C),
+    u("瓶", C),
+    u("盒", C),
+    u("包", C),
+    u("SKU", C),
+    u("skus", C),
+    u("sku", C),
+    u("pcs", C),
+    u("pieces", C),
+    u("piece", C),
+    u("units", C),
+    u("unit", C),
+    u("orders", C),
+    u("order", C),
+    u("clients", C),
+    u("customers", C),
+    u("buyers", C),
+    u("employees", C),
+    u("workers", C),
+    u("staff", C),
+    u("people", C),
+    u("factories", C),
+    u("items", C),
+    u("containers", C),
+    u("lines", C),
+    u("products", C),
+    u("suppliers", C),
+    u("partners", C),
+    u("stores", C),
+    u("shops", C),
+    u("tons", C),
+    u("tonnes", C),
+    u("sqm", C),
+    u("square meters", C),
+    u("m2", C),
+    u("reviews", C),
+    u("countries", C),
+    u("warehouses", C),
+    u("models", C),
+    u("styles", C),
+    u("brands", C),
+    u("pallets", C),
+    u("sets", C),
+    u("pairs", C),
+    u("boxes", C),
+    u("cartons", C),
+    u("shipments", C),
+    u("parcels", C),
+    u("packages", C),
+    u("returns", C),
+    u("complaints", C),
+    u("engineers", C),
+    u("agents", C),
+    u("kg", C),
+    u("t", C),
+];
+
+const MAGNITUDES: &[(&str, f64)] = &[
+    ("亿", 1e8),
+    ("万", 1e4),
+    ("千", 1e3),
+    ("million", 1e6),
+    ("billion", 1e9),
+    ("thousand", 1e3),
+    ("mn", 1e6),
+    ("bn", 1e9),
+    ("k", 1e3),
+    ("K", 1e3),
+    ("M", 1e6),
+    ("w", 1e4),
+    ("W", 1e4),
+];
+
+const CURRENCY_BEFORE: &[&str] = &[
+    "US$",
+    "HK$",
+    "$",
+    "¥",
+    "￥",
+    "€",
+    "£",
+    "USD",
+    "RMB",
+    "CNY",
+    "EUR",
+    "GBP",
+    "人民币",
+    "美元",
+];
+
+/// Reads one figure at byte `i` of `s`. Returns it and the byte offset after it.
+fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(Figure, usize)> {
+    let (value, mut end, chinese) = read_number(s, i)?;
+    let mut start = i;
+    let mut kind: Option<FigureKind> = None;
+    let mut unit = String::new();
+    // Currency before the number.
+    let before = s[..i].trim_end();
+    if let Some(cur) = CURRENCY_BEFORE.iter().find(|c| before.ends_with(*c)) {
+        let cur_start = before.len() - cur.len();
+        if i - cur_start <= cur.len() + 1 {
+            kind = Some(FigureKind::Money);
+            unit = (*cur).to_string();
+            start = cur_start;
+        }
+    }
+    let mut value = value;
+    // Magnitude.
+    if let Some((m, f)) = MAGNITUDES.iter().find(|(m, _)| {
+        let rest = &s[end..];
+        rest.starts_with(m)
+            && (!m.is_ascii() || !next_is_alpha(rest, m.len()) || m.len() > 2)
+            && !(m.is_ascii()
+                && m.len() <= 2
+                && rest[m.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+    }) {
+        if !(chinese && !m.is_ascii()) || !s[..end].ends_with(m) {
+            value *= f;
+            end += m.len();
+            if kind.is_none() {
+                kind = Some(FigureKind::Count);
+            }
+        }
+    }
+    let mut lower_bound = false;
+    let mut upper = None;
+    // Lower bounds: 40多, 300余, 1000+.
+    for lb in ["多", "余", "+", "＋"] {
+        if s[end..].starts_with(lb) {
+            lower_bound = true;
+            end += lb.len();
+            break;
+        }
+    }
+    // Ranges: 3至5天, 3-5天, 5~7 days, 5 to 7 days.
+    if !lower_bound {
+        let rest = &s[end..];
+        for sep in ["至", "到", "-", "–", "—", "~", "～", " - ", " to ", "–"] {
+            if let Some(r) = rest.strip_prefix(sep) {
+                let j = end + sep.len();
+                let first = r.chars().next().unwrap_or(' ');
+                if first.is_ascii_digit() || (chinese && is_cn_numeral(first)) {
+                    if let Some((v2, e2, _)) = read_number(s, j) {
+                        if v2 >= value / 10.0 && !masked.iter().any(|m| m.span.start == base + j) {
+                            upper = Some(v2);
+                            end = e2;
+                        }
+                    }
+                }
+                break;
+            }
+        }
+    }
+    // Unit.
+    let rest = &s[end..];
+    let skip = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+    let rest2 = &rest[skip..];
+    let lower = rest2
+        .get(..rest2.len().min(16))
+        .map(str::to_ascii_lowercase);
+    let mut found: Option<&Unit> = None;
+    for un in UNITS {
+        let ok = if un.text.is_ascii() && un.text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            lower.as_deref().is_some_and(|l| l.starts_with(un.text))
+                && !next_is_alpha(rest2, un.text.len())
+        } else {
+            rest2.starts_with(un.text)
+        };
+        // Chinese units right after the number; a space only before English ones.
+        if ok
+            && (skip == 0 || un.text.is_ascii())
+            && found.is_none_or(|f| un.text.len() > f.text.len())
+        {
+            found = Some(un);
+        }
+    }
+    if let Some(un) = found {
+        // A year in a duration unit is a date (2024年) unless it is a count of years (5年).
+        let is_year_date = un.text == "年" && value >= 1900.0 && value <= 2100.0;
+        // 分 after a number with no decimals and > 100 is minutes or a price fragment: skip.
+        let rating_ok = un.kind != FigureKind::Rating || value <= 100.0;
+        if !is_year_date && rating_ok {
+            if kind != Some(FigureKind::Money) || un.kind == FigureKind::Money {
+                kind = Some(un.kind);
+            }
+            unit = rest2[..un.text.len()].to_string();
+            end += skip + un.text.len();
+        }
+    }
+    // Trailing lower bound: 50以上, 100 and above.
+    for lb in ["以上", "多", "余", "+"] {
+        if s[end..].starts_with(lb) {
+            lower_bound = true;
+            end += lb.len();
+            break;
+        }
+    }
+    // Leading lower bound: over 50, more than 100, at least 20, 超过50.
+    let lead = s[..start].trim_end().to_ascii_lowercase();
+    for lb in [
+        "over",
+        "more than",
+        "at least",
+        "above",
+        "超过",
+        "逾",
+        "不少于",
+        "至少",
+        "高达",
+        "达到",
+    ] {
+        if lead.ends_with(lb) {
+            lower_bound = true;
+        }
+    }
+    // A rating written without unit: 4.87 after 评分/rating/score, or x.x/5.
+    let mut kind = kind.unwrap_or(FigureKind::Plain);
+    if kind == FigureKind::Plain && value <= 5.0 && s[i..end].contains('.') {
+        let lead = s[..start].to_ascii_lowercase();
+        let tail = lead.trim_end().trim_end_matches([':', '：', '为', '是']);
+        if [
+            "评分",
+            "好评率",
+            "rating",
+            "score",
+            "dsr",
+            "评级",
+            "店铺分",
+            "rated",
+        ]
+        .iter()
+        .any(|w| tail.ends_with(w))
+        {
+            kind = FigureKind::Rating;
+        }
+    }
+    // Chinese numerals need a unit to count as a figure (一定 is a word), and never make
+    // a rating (十分满意 is "very satisfied").
+    if chinese && matches!(kind, FigureKind::Plain | FigureKind::Rating) {
+        return None;
+    }
+    // A single 一 with a unit (一家工厂, 一次) is an article-like use, not a figure.
+    if chinese && s[i..end].starts_with('一') && value == 1.0 && upper.is_none() {
+        return None;
+    }
+    let deadline = kind == FigureKind::Duration && is_deadline(&s[..start], &s[end..]);
+    Some((
+        Figure {
+            span: Span::new(base + start, base + end),
+            value,
+            upper,
+            kind,
+            unit,
+            lower_bound,
+            deadline,
+        },
+        end,
+    ))
+}
+
+fn next_is_alpha(s: &str, at: usize) -> bool {
+    s[at..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+fn is_deadline(before: &str, after: &str) -> bool {
+    let after = after.trim_start();
+    if ["内", "以内", "之内", "前", "之前", "以前"]
+        .iter()
+        .any(|w| after.starts_with(w))
+    {
+        return true;
+    }
+    let b = before.trim_end().to_ascii_lowercase();
+    [
+        "within",
+        "in",
+        "under",
+        "by",
+        "no later than",
+        "after",
+        "不超过",
+        "最迟",
+        "限",
+        "在",
+        "于",
+        "须在",
+    ]
+    .iter()
+    .any(|w| b.ends_with(w))
+}
+
+/// Reads an Arabic (1,200.5) or Chinese (三十, 两万) number at byte `i`.
+/// Returns the value, the end offset, and whether it was Chinese.
+fn read_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
+    let b = s.as_bytes();
+    if b[i].is_ascii_digit() {
+        let mut j = i;
+        let mut digits = String::new();
+        while j < b.len() {
+            if b[j].is_ascii_digit() {
+                digits.push(b[j] as char);
+                j += 1;
+            } else if (b[j] == b','
+                && b.get(j + 1..j + 4)
+                    .is_some_and(|t| t.iter().all(u8::is_ascii_digit)))
+                && !b.get(j + 4).is_some_and(u8::is_ascii_digit)
+            {
+                j += 1;
+            } else if s[j..].starts_with('，')
+                && b.get(j + 3..j + 6)
+                    .is_some_and(|t| t.iter().all(u8::is_ascii_digit))
+                && !b.get(j + 6).is_some_and(u8::is_ascii_digit)
+                && false
+            {
+                j += 3;
+            } else if b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
+                digits.push('.');
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        return digits.parse().ok().map(|v| (v, j, false));
+    }
+    let run: String = s[i..].chars().take_while(|&c| is_cn_numeral(c)).collect();
+    if run.is_empty() {
+        return None;
+    }
+    // Trailing magnitudes are read by the caller, so keep them only when inside the run.
+    let v = parse_cn_numeral(&run)?;
+    Some((v, i + run.len(), true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figs(s: &str) -> Vec<(String, FigureKind)> {
+        let mut f = Vec::new();
+        let mut n = Vec::new();
+        scan(s, Span::new(0, s.len()), &mut f, &mut n);
+        f.iter()
+            .map(|x| (x.span.slice(s).to_string(), x.kind))
+            .collect()
+    }
+
+    fn one(s: &str) -> Figure {
+        let mut f = Vec::new();
+        let mut n = Vec::new();
+        scan(s, Span::new(0, s.len()), &mut f, &mut n);
+        assert_eq!(f.len(), 1, "{s}: {f:?}");
+        f.remove(0)
+    }
+
+    #[test]
+    fn kinds() {
+        use FigureKind::*;
+        assert_eq!(figs("退货率1.2%"), vec![("1.2%".into(), Percent)]);
+        assert_eq!(figs("月产能5万件"), vec![("5万件".into(), Count)]);
+        assert_eq!(figs("年销售额$1.5M"), vec![("$1.5M".into(), Money)]);
+        assert_eq!(figs("营收3000万元"), vec![("3000万元".into(), Money)]);
+        assert_eq!(figs("店铺评分4.9分"), vec![("4.9分".into(), Rating)]);
+        assert_eq!(
+            figs("DSR rating 4.87 this year"),
+            vec![("4.87".into(), Rating)]
+        );
+        assert_eq!(
+            figs("we ship 1,200 units a day"),
+            vec![("1,200 units".into(), Count)]
+        );
+        assert_eq!(figs("三十天无理由退货"), vec![("三十天".into(), Duration)]);
+        assert_eq!(figs("库存两万件"), vec![("两万件".into(), Count)]);
+        assert_eq!(figs("SKU共1.8万个"), vec![("1.8万个".into(), Count)]);
+        assert_eq!(
+            figs("平均时效2.5 days"),
+            vec![("2.5 days".into(), Duration)]
+        );
+    }
+
+    #[test]
+    fn values_ranges_bounds() {
+        let f = one("预计3至5个工作日送达");
+        assert_eq!(
+            (f.value, f.upper, f.kind),
+            (3.0, Some(5.0), FigureKind::Duration)
+        );
+        let f = one("delivery in 5-7 days");
+        assert_eq!((f.value, f.upper), (5.0, Some(7.0)));
+        assert!(one("合作工厂40多家").lower_bound);
+        assert!(one("over 50 clients").lower_bound);
+        assert_eq!(one("两万件").value, 20000.0);
+        assert_eq!(one("1.8万件").value, 18000.0);
+        assert!(one("24小时内发货").deadline);
+        assert!(one("within 48 hours").deadline);
+        assert!(!one("平均发货时长36小时").deadline);
+    }
+
+    #[test]
+    fn not_figures() {
+        for s in [
+            "2024年3月上线",
+            "Q3 2024 we grew",
+            "双11大促",
+            "每天14:00截单",
+            "电话13812345678",
+            "合同编号CN-2024-0831",
+            "iPhone 15 cases",
+            "问题1：你们的优势",
+            "version v2.3.1",
+            "see Appendix 4",
+            "in 2023 we started",
+            "下午3点前",
+            "第3条",
+            "我们是一家工厂",
+            "一定处理好",
+            "十分满意",
+            "ISO 9001 certified",
+        ] {
+            let f: Vec<_> = figs(s)
+                .into_iter()
+                .filter(|(_, k)| *k != FigureKind::Plain)
+                .collect();
+            assert!(f.is_empty(), "{s}: {f:?}");
+        }
+    }
+
+    #[test]
+    fn cn_numerals() {
+        assert_eq!(parse_cn_numeral("三十"), Some(30.0));
+        assert_eq!(parse_cn_numeral("十五"), Some(15.0));
+        assert_eq!(parse_cn_numeral("一千二百"), Some(1200.0));
+        assert_eq!(parse_cn_numeral("两万"), Some(20000.0));
+        assert_eq!(parse_cn_numeral("三亿五千万"), Some(350_000_000.0));
+    }
+}

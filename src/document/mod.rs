@@ -1,0 +1,427 @@
+//! The document: text → sentences, tokens, figures, lexicon matches and evidence, built
+//! once and shared, read-only, by every rule.
+
+pub mod figures;
+pub mod lang;
+pub mod line_index;
+pub mod sentence;
+pub mod suppress;
+pub mod tokens;
+
+use std::ops::Range;
+
+pub use figures::{Figure, FigureKind, NonFigure, NonFigureKind};
+pub use lang::Lang;
+pub use line_index::{LineIndex, Position};
+pub use sentence::BlockKind;
+pub use suppress::Suppressions;
+pub use tokens::{Pos, Token};
+
+use crate::lexicon::{Entry, Lexicons, List, RawMatch};
+use crate::Span;
+use sentence::is_han;
+
+/// A phrase from a lexicon found on token boundaries inside one sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LexMatch {
+    pub list: List,
+    pub entry: u32,
+    pub span: Span,
+    pub sentence: u32,
+}
+
+/// What a sentence offers as evidence for its figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// A specific, checkable artifact (报关单, a contract number with its id...).
+    pub specific: Option<Span>,
+    /// A generic source that does not count (据内部统计, "studies show"): its entry.
+    pub generic: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    pub span: Span,
+    pub kind: BlockKind,
+    pub block: usize,
+    /// Heading level for headings, else 0.
+    pub level: u8,
+    pub lang: Lang,
+    pub tokens: Range<usize>,
+    pub figures: Range<usize>,
+    pub non_figures: Range<usize>,
+    pub matches: Range<usize>,
+    pub evidence: Evidence,
+    pub has_benchmark: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocOptions {
+    /// Markdown (comments are `<!-- -->`) or plain text (`#` / `//` directives).
+    pub markdown: bool,
+    /// Force every sentence to one language (`--lang zh|en`).
+    pub lang: Option<Lang>,
+}
+
+impl Default for DocOptions {
+    fn default() -> Self {
+        DocOptions {
+            markdown: true,
+            lang: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Document {
+    pub text: String,
+    pub line_index: LineIndex,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+    pub figures: Vec<Figure>,
+    pub non_figures: Vec<NonFigure>,
+    pub matches: Vec<LexMatch>,
+    pub suppressions: Suppressions,
+    /// Comments and directives, not part of any sentence.
+    pub hidden: Vec<Span>,
+    /// Sorted token boundaries inside text with Han characters.
+    boundaries: Vec<usize>,
+}
+
+impl Document {
+    pub fn build(text: String, lexicons: &Lexicons, opts: DocOptions) -> Document {
+        let line_index = LineIndex::new(&text);
+        let (hidden, suppressions) = suppress::parse(&text, opts.markdown);
+        let raw = sentence::split(&text, &hidden);
+        let mut doc = Document {
+            line_index,
+            sentences: Vec::with_capacity(raw.len()),
+            tokens: Vec::new(),
+            figures: Vec::new(),
+            non_figures: Vec::new(),
+            matches: Vec::new(),
+            suppressions,
+            hidden,
+            boundaries: Vec::new(),
+            text,
+        };
+        let fallback = opts
+            .lang
+            .unwrap_or_else(|| lang::detect(&doc.text, Lang::Zh));
+        let fallback = if fallback == Lang::Mixed {
+            Lang::Zh
+        } else {
+            fallback
+        };
+        for r in &raw {
+            let s = r.span.slice(&doc.text);
+            let has_han = s.chars().any(is_han);
+            let lang = opts.lang.unwrap_or_else(|| lang::detect(s, fallback));
+            let t0 = doc.tokens.len();
+            tokens::tokenize(&doc.text, r.span, has_han, &mut doc.tokens);
+            if has_han {
+                for t in &doc.tokens[t0..] {
+                    doc.boundaries.push(t.span.start);
+                    doc.boundaries.push(t.span.end);
+                }
+            }
+            let f0 = doc.figures.len();
+            let n0 = doc.non_figures.len();
+            figures::scan(&doc.text, r.span, &mut doc.figures, &mut doc.non_figures);
+            doc.sentences.push(Sentence {
+                span: r.span,
+                kind: r.kind,
+                block: r.block,
+                level: r.level,
+                lang,
+                tokens: t0..doc.tokens.len(),
+                figures: f0..doc.figures.len(),
+                non_figures: n0..doc.non_figures.len(),
+                matches: 0..0,
+                evidence: Evidence::default(),
+                has_benchmark: false,
+            });
+        }
+        doc.boundaries.sort_unstable();
+        doc.boundaries.dedup();
+        doc.find_matches(lexicons);
+        doc.find_evidence(lexicons);
+        doc
+    }
+
+    /// Lexicon matches: on token boundaries, inside one sentence, in a language the
+    /// sentence has, with exceptions and shorter overlapped matches of the same list removed.
+    fn find_matches(&mut self, lexicons: &Lexicons) {
+        let mut raw: Vec<RawMatch> = Vec::new();
+        lexicons.find_all(&self.text, &mut raw);
+        raw.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        let mut si = 0usize;
+        let mut kept: Vec<LexMatch> = Vec::new();
+        for m in raw {
+            while si < self.sentences.len() && self.sentences[si].span.end <= m.start {
+                si += 1;
+            }
+            let Some(s) = self.sentences.get(si) else {
+                break;
+            };
+            if m.start < s.span.start || m.end > s.span.end {
+                continue;
+            }
+            let e = lexicons.entry(m.entry);
+            if !s.lang.includes(e.lang)
+                && !(e.lang == Lang::En && contains_latin(&self.text[m.start..m.end]))
+            {
+                continue;
+            }
+            // Names, evidence words and plan claims are long and specific, and jieba often
+            // glues an unknown neighbour to them (物流商为云途 → 商为): no boundary check
+            // for their Chinese forms. Exceptions need only their start on a boundary, so
+            // that 及时率 still covers 及时 in 及时率为98%.
+            let relaxed = e.lang == Lang::Zh
+                && matches!(
+                    e.list,
+                    List::Entities | List::Evidence | List::Plan | List::Benchmark
+                )
+                && e.phrase.chars().count() >= 2;
+            if !relaxed
+                && (!self.is_boundary(m.start) || (!e.is_exception() && !self.is_boundary(m.end)))
+            {
+                continue;
+            }
+            kept.push(LexMatch {
+                list: e.list,
+                entry: m.entry,
+                span: Span::new(m.start, m.end),
+                sentence: si as u32,
+            });
+        }
+        // Drop matches covered by an exception or by a longer match of the same list.
+        let mut out: Vec<LexMatch> = Vec::with_capacity(kept.len());
+        for (i, m) in kept.iter().enumerate() {
+            let covered = kept.iter().enumerate().any(|(j, o)| {
+                j != i
+                    && o.list == m.list
+                    && o.sentence == m.sentence
+                    && o.span.contains(m.span)
+                    && (lexicons.entry(o.entry).is_exception() || o.span != m.span || j < i)
+            });
+            if !covered && !lexicons.entry(m.entry).is_exception() {
+                out.push(*m);
+            }
+        }
+        let mut start = 0;
+        for (si, s) in self.sentences.iter_mut().enumerate() {
+            let end = start
+                + out[start..]
+                    .iter()
+                    .take_while(|m| m.sentence as usize == si)
+                    .count();
+            s.matches = start..end;
+            start = end;
+        }
+        self.matches = out;
+    }
+
+    fn find_evidence(&mut self, lexicons: &Lexicons) {
+        for si in 0..self.sentences.len() {
+            let mut ev = Evidence::default();
+            let mut bench = false;
+            for m in &self.matches[self.sentences[si].matches.clone()] {
+                let e = lexicons.entry(m.entry);
+                match (m.list, e.category.as_str()) {
+                    (List::Evidence, "artifact") => {
+                        ev.specific.get_or_insert(m.span);
+                    }
+                    (List::Evidence, "needs-id") => {
+                        if self.identifier_near(si, m.span.end, 40) {
+                            ev.specific.get_or_insert(m.span);
+                        }
+                    }
+                    (List::Evidence, "generic") => {
+                        ev.generic.get_or_insert(m.entry);
+                    }
+                    (List::Benchmark, _) => bench = true,
+                    _ => {}
+                }
+            }
+            self.sentences[si].evidence = ev;
+            self.sentences[si].has_benchmark = bench;
+        }
+    }
+
+    /// Whether an identifier (contract or certificate number, 附件3, Appendix 4) starts
+    /// within `window` bytes after `from` in sentence `si`.
+    pub fn identifier_near(&self, si: usize, from: usize, window: usize) -> bool {
+        self.non_figures[self.sentences[si].non_figures.clone()]
+            .iter()
+            .any(|n| {
+                n.kind == NonFigureKind::Identifier
+                    && n.span.end > from
+                    && n.span.start <= from + window
+            })
+    }
+
+    /// Whether sentence `si` has an identifier anywhere.
+    pub fn has_identifier(&self, si: usize) -> bool {
+        self.non_figures[self.sentences[si].non_figures.clone()]
+            .iter()
+            .any(|n| n.kind == NonFigureKind::Identifier)
+    }
+
+    /// Whether `offset` is a word boundary: between two Han characters it must be a jieba
+    /// token boundary; between two ASCII alphanumerics it never is; elsewhere it is.
+    pub fn is_boundary(&self, offset: usize) -> bool {
+        let before = self.text[..offset].chars().next_back();
+        let after = self.text[offset..].chars().next();
+        match (before, after) {
+            (Some(b), Some(a)) if is_han(b) && is_han(a) => {
+                self.boundaries.binary_search(&offset).is_ok()
+                    // jieba keeps numeral + measure word together (几十家): the measure
+                    // word still starts a word.
+                    || (figures::is_cn_numeral(b) && is_measure_word(a))
+            }
+            (Some(b), Some(a)) => !(is_word_char(b) && is_word_char(a)),
+            _ => true,
+        }
+    }
+
+    pub fn sentence_text(&self, si: usize) -> &str {
+        self.sentences[si].span.slice(&self.text)
+    }
+
+    pub fn sentence_matches(&self, si: usize) -> &[LexMatch] {
+        &self.matches[self.sentences[si].matches.clone()]
+    }
+
+    pub fn sentence_figures(&self, si: usize) -> &[Figure] {
+        &self.figures[self.sentences[si].figures.clone()]
+    }
+
+    pub fn sentence_tokens(&self, si: usize) -> &[Token] {
+        &self.tokens[self.sentences[si].tokens.clone()]
+    }
+
+    /// The reason, if any, why a phrase at `span` in sentence `si` is not the writer's own
+    /// commitment: it is quoted, it follows advice about phrases (不要说, avoid saying), or
+    /// it is part of a request to the other party (请您, please) in the same clause.
+    pub fn cancel_reason(&self, lexicons: &Lexicons, si: usize, span: Span) -> Option<Cancel> {
+        let s = &self.sentences[si];
+        if is_quoted(&self.text, s.span, span) {
+            return Some(Cancel::Quoted);
+        }
+        let clause_start = clause_start(&self.text, s.span.start, span.start);
+        for m in self.sentence_matches(si) {
+            if m.list != List::Context || m.span.start >= span.start {
+                continue;
+            }
+            let e = lexicons.entry(m.entry);
+            match e.category.as_str() {
+                "advice" | "quote-intro" => return Some(Cancel::Advice),
+                "request" if m.span.start >= clause_start => return Some(Cancel::Request),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    pub fn entry<'a>(&self, lexicons: &'a Lexicons, m: &LexMatch) -> &'a Entry {
+        lexicons.entry(m.entry)
+    }
+}
+
+/// Why a lexicon hit does not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancel {
+    Quoted,
+    Advice,
+    Request,
+}
+
+fn is_measure_word(c: char) -> bool {
+    "家个位名种款件人次台套条批元年天吨箱柜单".contains(c)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn contains_latin(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Start of the clause (after the last ，,;：: before `at`) within a sentence.
+pub fn clause_start(text: &str, sentence_start: usize, at: usize) -> usize {
+    text[sentence_start..at]
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | '：' | ':' | '、'))
+        .map(|(i, c)| sentence_start + i + c.len_utf8())
+        .last()
+        .unwrap_or(sentence_start)
+}
+
+/// Whether `span` lies inside a pair of quotation marks within the sentence.
+fn is_quoted(text: &str, sentence: Span, span: Span) -> bool {
+    let before = &text[sentence.start..span.start];
+    let after = &text[span.end..sentence.end];
+    for (open, close) in [
+        ('“', '”'),
+        ('「', '」'),
+        ('『', '』'),
+        ('‘', '’'),
+        ('《', '》'),
+    ] {
+        let opened = before.rfind(open);
+        let closed_before = before.rfind(close);
+        if let Some(o) = opened {
+            if closed_before.is_none_or(|c| c < o) && after.contains(close) {
+                return true;
+            }
+        }
+    }
+    // Straight quotes: an odd number before and at least one after.
+    let n = before.matches('"').count();
+    n % 2 == 1 && after.contains('"')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document::build(
+            text.to_string(),
+            &Lexicons::builtin(),
+            DocOptions::default(),
+        )
+    }
+
+    #[test]
+    fn builds_sentences_with_languages() {
+        let d = doc("## 优势\n\n我们的退货率1.2%。We ship within 24 hours.\n");
+        let langs: Vec<Lang> = d.sentences.iter().map(|s| s.lang).collect();
+        assert_eq!(langs, vec![Lang::Zh, Lang::Zh, Lang::En]);
+        assert_eq!(d.sentences[0].kind, BlockKind::Heading);
+        assert_eq!(d.sentence_figures(1).len(), 1);
+    }
+
+    #[test]
+    fn boundaries() {
+        let d = doc("我们会尽力解决");
+        let at = d.text.find("尽力").unwrap();
+        assert!(d.is_boundary(at));
+        assert!(d.is_boundary(at + "尽力".len()));
+        let d = doc("the asap-ness of it; asapx");
+        assert!(d.is_boundary(d.text.find("asap").unwrap()));
+        assert!(!d.is_boundary(d.text.find("asapx").unwrap() + 4));
+    }
+
+    #[test]
+    fn quoted() {
+        let t = "不要说“尽快处理”这种话";
+        let s = Span::new(0, t.len());
+        let at = t.find("尽快").unwrap();
+        assert!(is_quoted(t, s, Span::new(at, at + 6)));
+        let t = "我们尽快处理";
+        assert!(!is_quoted(t, Span::new(0, t.len()), Span::new(6, 12)));
+    }
+}

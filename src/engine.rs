@@ -1,0 +1,309 @@
+//! The engine: one file or text in, diagnostics out.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{Config, ConfigError};
+use crate::document::{DocOptions, Document, Lang};
+use crate::input::{self, Decoded, Encoding};
+use crate::lexicon::Lexicons;
+use crate::rules::{self, Context, SentenceScores};
+use crate::Diagnostic;
+
+/// Settings from the command line that apply to every file.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Only these rules (`--select`); `None` for all enabled ones.
+    pub select: Option<Vec<String>>,
+    /// Never these rules (`--ignore`).
+    pub ignore: Vec<String>,
+    /// `--lang zh|en`; `None` for auto-detection per sentence.
+    pub lang: Option<Lang>,
+    /// `--config FILE`: used for every file instead of the nearest `answerlint.toml`.
+    pub config_file: Option<PathBuf>,
+}
+
+/// What linting one file produced.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path as given (or found by walking a directory given), or the stdin name.
+    pub path: String,
+    pub encoding: Encoding,
+    pub text: String,
+    pub line_index: crate::document::LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Linted(FileReport),
+    /// Not linted, not an error (binary file, excluded by config): the reason.
+    Skipped {
+        path: String,
+        reason: String,
+    },
+    /// Could not be read or decoded: exit code 2.
+    Error {
+        path: String,
+        message: String,
+    },
+}
+
+impl Outcome {
+    pub fn path(&self) -> &str {
+        match self {
+            Outcome::Linted(r) => &r.path,
+            Outcome::Skipped { path, .. } | Outcome::Error { path, .. } => path,
+        }
+    }
+}
+
+/// A configuration with its compiled lexicons.
+#[derive(Debug)]
+pub struct Resolved {
+    pub config: Config,
+    /// Where it came from; `None` for the defaults.
+    pub path: Option<PathBuf>,
+    pub lexicons: Arc<Lexicons>,
+}
+
+impl Resolved {
+    fn new(config: Config, path: Option<PathBuf>) -> Resolved {
+        let lexicons = if config.lexicon.is_empty() {
+            Lexicons::builtin()
+        } else {
+            let mut entries = crate::lexicon::builtin_entries();
+            entries.extend(config.extra_entries());
+            Arc::new(Lexicons::new(entries))
+        };
+        Resolved {
+            config,
+            path,
+            lexicons,
+        }
+    }
+
+    pub fn defaults() -> Resolved {
+        Resolved::new(Config::default(), None)
+    }
+}
+
+/// Lints files, with configuration looked up per directory and cached.
+pub struct Linter {
+    settings: Settings,
+    /// Config file path → resolved config.
+    configs: HashMap<PathBuf, Arc<Resolved>>,
+    /// Directory → config file that applies there.
+    dirs: HashMap<PathBuf, Option<PathBuf>>,
+    defaults: Arc<Resolved>,
+}
+
+impl Linter {
+    pub fn new(settings: Settings) -> Result<Linter, ConfigError> {
+        let mut linter = Linter {
+            settings,
+            configs: HashMap::new(),
+            dirs: HashMap::new(),
+            defaults: Arc::new(Resolved::defaults()),
+        };
+        if let Some(p) = linter.settings.config_file.clone() {
+            let cfg = Config::load(&p)?;
+            linter
+                .configs
+                .insert(p.clone(), Arc::new(Resolved::new(cfg, Some(p))));
+        }
+        Ok(linter)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The configuration that applies to files in `dir`.
+    pub fn config_for_dir(&mut self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
+        if let Some(p) = &self.settings.config_file {
+            return Ok(self.configs[p].clone());
+        }
+        let found = match self.dirs.get(dir) {
+            Some(f) => f.clone(),
+            None => {
+                let f = Config::find(dir);
+                self.dirs.insert(dir.to_path_buf(), f.clone());
+                f
+            }
+        };
+        let Some(path) = found else {
+            return Ok(self.defaults.clone());
+        };
+        if let Some(r) = self.configs.get(&path) {
+            return Ok(r.clone());
+        }
+        let cfg = Config::load(&path)?;
+        let r = Arc::new(Resolved::new(cfg, Some(path.clone())));
+        self.configs.insert(path, r.clone());
+        Ok(r)
+    }
+
+    /// The configuration for a file path (absolute or relative to the working directory).
+    pub fn config_for(&mut self, path: &Path) -> Result<Arc<Resolved>, ConfigError> {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.config_for_dir(&dir)
+    }
+
+    /// Lints one file from disk. `explicit` files are linted even when the config
+    /// excludes them.
+    pub fn lint_path(&mut self, path: &Path, explicit: bool) -> Outcome {
+        let shown = path.display().to_string();
+        let resolved = match self.config_for(path) {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::Error {
+                    path: shown,
+                    message: e.to_string(),
+                }
+            }
+        };
+        if !explicit && !included(&resolved, path) {
+            return Outcome::Skipped {
+                path: shown,
+                reason: "excluded by configuration".into(),
+            };
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                return Outcome::Error {
+                    path: shown,
+                    message: input::describe_io(&e),
+                }
+            }
+        };
+        self.lint_bytes(&shown, path, &bytes, &resolved)
+    }
+
+    /// Lints bytes that came from stdin, named `name` (used for config lookup too).
+    pub fn lint_stdin(&mut self, name: &str, bytes: &[u8]) -> Outcome {
+        let resolved = match self.config_for(Path::new(name)) {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::Error {
+                    path: name.to_string(),
+                    message: e.to_string(),
+                }
+            }
+        };
+        self.lint_bytes(name, Path::new(name), bytes, &resolved)
+    }
+
+    fn lint_bytes(&self, shown: &str, path: &Path, bytes: &[u8], resolved: &Resolved) -> Outcome {
+        let Decoded { text, encoding } = match input::decode(bytes) {
+            Ok(d) => d,
+            Err(e @ input::DecodeError::Binary { .. }) => {
+                return Outcome::Skipped {
+                    path: shown.to_string(),
+                    reason: e.to_string(),
+                }
+            }
+            Err(e) => {
+                return Outcome::Error {
+                    path: shown.to_string(),
+                    message: e.to_string(),
+                }
+            }
+        };
+        let opts = DocOptions {
+            markdown: !is_plain_text(path),
+            lang: self.settings.lang,
+        };
+        let doc = Document::build(text, &resolved.lexicons, opts);
+        let diagnostics = run_rules(&doc, resolved, &self.settings, None);
+        let Document {
+            text, line_index, ..
+        } = doc;
+        Outcome::Linted(FileReport {
+            path: shown.to_string(),
+            encoding,
+            text,
+            line_index,
+            diagnostics,
+        })
+    }
+}
+
+fn is_plain_text(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+fn included(resolved: &Resolved, path: &Path) -> bool {
+    let files = &resolved.config.files;
+    if files.include.is_empty() && files.exclude.is_empty() {
+        return true;
+    }
+    let base = resolved
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let rel = abs.strip_prefix(&base).unwrap_or(&abs);
+    let matches = |globs: &[String]| {
+        globs.iter().any(|g| {
+            globset::Glob::new(g)
+                .map(|g| g.compile_matcher().is_match(rel))
+                .unwrap_or(false)
+        })
+    };
+    (files.include.is_empty() || matches(&files.include)) && !matches(&files.exclude)
+}
+
+/// Runs every enabled rule over a document and applies severities, `--select`,
+/// `--ignore` and inline suppressions. Diagnostics come out sorted by position.
+pub fn run_rules(
+    doc: &Document,
+    resolved: &Resolved,
+    settings: &Settings,
+    scores: Option<&SentenceScores>,
+) -> Vec<Diagnostic> {
+    let cx = Context {
+        lexicons: &resolved.lexicons,
+        scores,
+    };
+    let mut all = Vec::new();
+    for rule in rules::REGISTRY {
+        let meta = rule.meta();
+        if let Some(sel) = &settings.select {
+            if !sel.iter().any(|s| s == meta.id) {
+                continue;
+            }
+        }
+        if settings.ignore.iter().any(|s| s == meta.id) {
+            continue;
+        }
+        let Some(severity) = resolved.config.severity(meta) else {
+            continue;
+        };
+        let start = all.len();
+        rule.check(doc, &cx, &mut all);
+        for d in &mut all[start..] {
+            d.severity = severity;
+        }
+    }
+    all.retain(|d| !doc.suppressions.is_suppressed(d.rule, d.span.start));
+    let order = |id: &str| rules::REGISTRY.iter().position(|r| r.meta().id == id);
+    all.sort_by(|a, b| {
+        (a.span.start, a.span.end, order(a.rule)).cmp(&(b.span.start, b.span.end, order(b.rule)))
+    });
+    all
+}
+
+/// Lints a string with the default configuration: the simplest way to use the library.
+pub fn lint_text(text: &str) -> Vec<Diagnostic> {
+    let resolved = Resolved::defaults();
+    let doc = Document::build(text.to_string(), &resolved.lexicons, DocOptions::default());
+    run_rules(&doc, &resolved, &Settings::default(), None)
+}

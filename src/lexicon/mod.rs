@@ -1,0 +1,331 @@
+//! Lexicons: phrase lists from `lexicons/<lang>/<list>.tsv`, embedded at build time and
+//! compiled once into a single Aho-Corasick automaton, so that a document is scanned once
+//! for every phrase of every list and language.
+
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::document::Lang;
+
+/// The phrase lists. The order is the order of the files in the table of
+/// `lexicons/FORMAT.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum List {
+    VagueCommitment,
+    Hedge,
+    VagueQuantity,
+    UnverifiableClaim,
+    Evidence,
+    Benchmark,
+    Plan,
+    Entities,
+    Context,
+}
+
+impl List {
+    pub const ALL: [List; 9] = [
+        List::VagueCommitment,
+        List::Hedge,
+        List::VagueQuantity,
+        List::UnverifiableClaim,
+        List::Evidence,
+        List::Benchmark,
+        List::Plan,
+        List::Entities,
+        List::Context,
+    ];
+
+    /// The file stem, also the key used in `answerlint.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            List::VagueCommitment => "vague-commitment",
+            List::Hedge => "hedge",
+            List::VagueQuantity => "vague-quantity",
+            List::UnverifiableClaim => "unverifiable-claim",
+            List::Evidence => "evidence",
+            List::Benchmark => "benchmark",
+            List::Plan => "plan",
+            List::Entities => "entities",
+            List::Context => "context",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<List> {
+        List::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    /// Categories allowed in this list's files.
+    pub fn categories(self) -> &'static [&'static str] {
+        match self {
+            List::VagueCommitment => &[
+                "effort",
+                "speed",
+                "intent",
+                "cooperation",
+                "reassurance",
+                "deferral",
+                "exception",
+            ],
+            List::Hedge => &["before", "after", "exception"],
+            List::VagueQuantity => &["amount", "quantifier", "exception"],
+            List::UnverifiableClaim => &["superlative", "guarantee", "absolute", "exception"],
+            List::Evidence => &["artifact", "needs-id", "generic"],
+            List::Benchmark => &["benchmark"],
+            List::Plan => &["contract", "carrier", "warehouse", "certificate"],
+            List::Entities => &[
+                "carrier",
+                "warehouse",
+                "platform",
+                "certification",
+                "location",
+            ],
+            List::Context => &["advice", "request", "quote-intro"],
+        }
+    }
+
+    /// The category given to phrases a user adds in `answerlint.toml`.
+    pub fn default_category(self) -> &'static str {
+        self.categories()[0]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub list: List,
+    pub lang: Lang,
+    pub phrase: String,
+    pub category: String,
+    pub note: String,
+}
+
+impl Entry {
+    pub fn is_exception(&self) -> bool {
+        self.category == "exception"
+    }
+}
+
+macro_rules! embedded {
+    ($($lang:literal / $name:literal),* $(,)?) => {
+        &[$(($lang, $name, include_str!(concat!("../../lexicons/", $lang, "/", $name, ".tsv")))),*]
+    };
+}
+
+/// (language, list, contents) of every embedded file.
+pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
+    "zh" / "vague-commitment",
+    "zh" / "hedge",
+    "zh" / "vague-quantity",
+    "zh" / "unverifiable-claim",
+    "zh" / "evidence",
+    "zh" / "benchmark",
+    "zh" / "plan",
+    "zh" / "entities",
+    "zh" / "context",
+    "en" / "vague-commitment",
+    "en" / "hedge",
+    "en" / "vague-quantity",
+    "en" / "unverifiable-claim",
+    "en" / "evidence",
+    "en" / "benchmark",
+    "en" / "plan",
+    "en" / "entities",
+    "en" / "context",
+);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{file}:{line}: {message}")]
+pub struct ParseError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parses one lexicon file.
+pub fn parse(file: &str, lang: Lang, list: List, text: &str) -> Result<Vec<Entry>, ParseError> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| ParseError {
+            file: file.to_string(),
+            line: n + 1,
+            message,
+        };
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 3 {
+            return Err(err(format!(
+                "expected 3 tab-separated columns, found {}",
+                cols.len()
+            )));
+        }
+        if cols.iter().any(|c| c.trim().is_empty()) {
+            return Err(err("empty column".into()));
+        }
+        if !list.categories().contains(&cols[1]) {
+            return Err(err(format!(
+                "unknown category `{}` (expected one of: {})",
+                cols[1],
+                list.categories().join(", ")
+            )));
+        }
+        out.push(Entry {
+            list,
+            lang,
+            phrase: cols[0].to_string(),
+            category: cols[1].to_string(),
+            note: cols[2].to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// The normal form of a phrase: what a lexicon line must already be in.
+pub fn normalise(phrase: &str) -> String {
+    let mut out = String::with_capacity(phrase.len());
+    for c in phrase.trim().chars() {
+        // Full-width ASCII → half-width.
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        };
+        let c = if c == '’' { '\'' } else { c };
+        if c == ' ' && out.ends_with(' ') {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// A compiled set of lexicon entries.
+pub struct Lexicons {
+    entries: Vec<Entry>,
+    /// Pattern id → entry index (a phrase with an apostrophe has a second, curly variant).
+    pattern_entry: Vec<u32>,
+    automaton: AhoCorasick,
+}
+
+impl std::fmt::Debug for Lexicons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicons")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+/// A raw match of a phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawMatch {
+    pub entry: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Lexicons {
+    pub fn new(entries: Vec<Entry>) -> Lexicons {
+        let mut patterns = Vec::with_capacity(entries.len() + 16);
+        let mut pattern_entry = Vec::with_capacity(entries.len() + 16);
+        for (i, e) in entries.iter().enumerate() {
+            patterns.push(e.phrase.clone());
+            pattern_entry.push(i as u32);
+            if e.phrase.contains('\'') {
+                patterns.push(e.phrase.replace('\'', "’"));
+                pattern_entry.push(i as u32);
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("lexicon automaton");
+        Lexicons {
+            entries,
+            pattern_entry,
+            automaton,
+        }
+    }
+
+    /// The built-in lexicons, parsed and compiled once.
+    pub fn builtin() -> Arc<Lexicons> {
+        static B: OnceLock<Arc<Lexicons>> = OnceLock::new();
+        B.get_or_init(|| Arc::new(Lexicons::new(builtin_entries())))
+            .clone()
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, id: u32) -> &Entry {
+        &self.entries[id as usize]
+    }
+
+    /// Every occurrence of every phrase in `text`, overlapping ones included.
+    pub fn find_all(&self, text: &str, out: &mut Vec<RawMatch>) {
+        for m in self.automaton.find_overlapping_iter(text) {
+            out.push(RawMatch {
+                entry: self.pattern_entry[m.pattern().as_usize()],
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+    }
+}
+
+/// The embedded entries, in file order.
+pub fn builtin_entries() -> Vec<Entry> {
+    let mut all = Vec::new();
+    for (lang, name, text) in EMBEDDED {
+        let l = if *lang == "zh" { Lang::Zh } else { Lang::En };
+        let list = List::from_name(name).expect("embedded list name");
+        // The embedded files are checked by tests; a malformed one is a build error.
+        all.extend(
+            parse(&format!("lexicons/{lang}/{name}.tsv"), l, list, text)
+                .expect("embedded lexicon parses"),
+        );
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_reports_line_and_problem() {
+        let e = parse(
+            "x.tsv",
+            Lang::Zh,
+            List::Hedge,
+            "尽量\tbefore\t去掉\n大概\tnope\tx\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("unknown category `nope`"));
+        let e = parse("x.tsv", Lang::Zh, List::Hedge, "尽量\tbefore\n").unwrap_err();
+        assert!(e.message.contains("3 tab-separated"));
+    }
+
+    #[test]
+    fn normalise_folds_width_case_and_spaces() {
+        assert_eq!(normalise(" We’ll  Do ＡＳＡＰ "), "we'll do asap");
+        assert_eq!(normalise("１００％保证"), "100%保证");
+    }
+
+    #[test]
+    fn curly_apostrophe_matches() {
+        let lx = Lexicons::new(vec![Entry {
+            list: List::VagueCommitment,
+            lang: Lang::En,
+            phrase: "we'll try".into(),
+            category: "effort".into(),
+            note: "n".into(),
+        }]);
+        let mut out = Vec::new();
+        lx.find_all("OK, We’ll try.", &mut out);
+        assert_eq!(out.len(), 1);
+    }
+}

@@ -1,0 +1,22 @@
+//! answerlint: a linter for interview answer scripts in Chinese and English.
+//!
+//! The engine runs in stages, one module each, in the order data flows through them:
+//! [`input`] (bytes → text), [`document`] (text → sentences, tokens, figures, evidence),
+//! [`lexicon`] (phrase lists → matchers), [`rules`] (document → diagnostics),
+//! [`render`] (diagnostics → text in one of the output formats). The library never prints;
+//! the binary in `main.rs` parses arguments, calls [`engine`] and writes what it gets back.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod engine;
+pub mod input;
+pub mod lexicon;
+pub mod render;
+pub mod rules;
+
+pub use diagnostic::{Diagnostic, Severity, Source, Span};
+pub use document::Document;
+pub use engine::{lint_text, Linter};

@@ -1,0 +1,22 @@
+use std::io::{IsTerminal, Write};
+
+use clap::Parser;
+
+use answerlint::cli::{self, Cli, Command, Terminal};
+
+fn main() {
+    let cli = Cli::parse();
+    if matches!(cli.command, Command::Check(_)) {
+        // Load the Chinese segmenter while input is read and configuration parsed.
+        answerlint::document::tokens::warm_up();
+    }
+    let term = Terminal {
+        stdout_is_tty: std::io::stdout().is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    };
+    let out = cli::run(cli, &mut std::io::stdin().lock(), term);
+    // A closed pipe (answerlint ... | head) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(out.stdout.as_bytes());
+    let _ = std::io::stderr().lock().write_all(out.stderr.as_bytes());
+    std::process::exit(out.code);
+}

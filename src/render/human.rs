@@ -1,0 +1,201 @@
+//! Human output: annotated snippets whose underlines line up under CJK characters
+//! (display width 2), with tabs expanded to four columns.
+
+use std::fmt::Write;
+
+use unicode_width::UnicodeWidthChar;
+
+use super::{counts, range};
+use crate::engine::{FileReport, Outcome};
+use crate::{Diagnostic, Severity};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HumanOptions {
+    pub color: bool,
+}
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn severity(&self, s: Severity) -> String {
+        match s {
+            Severity::Error => self.wrap("1;31", "error"),
+            Severity::Warning => self.wrap("1;33", "warning"),
+            Severity::Info => self.wrap("1;36", "info"),
+        }
+    }
+}
+
+const TAB: usize = 4;
+
+fn width(c: char) -> usize {
+    if c == '\t' {
+        TAB
+    } else {
+        c.width().unwrap_or(0)
+    }
+}
+
+fn expand_tabs(s: &str) -> String {
+    s.replace('\t', &" ".repeat(TAB))
+}
+
+pub fn human(outcomes: &[Outcome], opts: &HumanOptions) -> String {
+    let p = Paint(opts.color);
+    let mut out = String::new();
+    for o in outcomes {
+        let Outcome::Linted(r) = o else { continue };
+        for d in &r.diagnostics {
+            snippet(&mut out, &p, r, d);
+        }
+    }
+    let c = counts(outcomes);
+    let problems = c.errors + c.warnings + c.infos;
+    let files = |n: usize| {
+        if n == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{n} files")
+        }
+    };
+    if problems == 0 {
+        let _ = writeln!(
+            out,
+            "{} ({} checked)",
+            p.wrap("1;32", "All checks passed"),
+            files(c.files)
+        );
+    } else {
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (c.errors, "error"),
+            (c.warnings, "warning"),
+            (c.infos, "info"),
+        ] {
+            if n > 0 {
+                parts.push(format!(
+                    "{n} {what}{}",
+                    if n == 1 || what == "info" { "" } else { "s" }
+                ));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "Found {problems} problem{} ({}) in {} checked.",
+            if problems == 1 { "" } else { "s" },
+            parts.join(", "),
+            files(c.files)
+        );
+    }
+    out
+}
+
+fn snippet(out: &mut String, p: &Paint, r: &FileReport, d: &Diagnostic) {
+    let rg = range(r, d);
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        p.severity(d.severity),
+        p.wrap("1", d.rule),
+        d.message
+    );
+    let gutter = rg.end_line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let _ = writeln!(
+        out,
+        "{pad}{} {}:{}:{}",
+        p.wrap("34", "-->"),
+        r.path,
+        rg.line,
+        rg.column
+    );
+    let _ = writeln!(out, "{pad} {}", p.wrap("34", "|"));
+    for line0 in (rg.line - 1)..rg.end_line {
+        let (ls, le) = r.line_index.line_span(&r.text, line0);
+        let line = r.text[ls..le].trim_end_matches('\r');
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            p.wrap("34", &format!("{:>gutter$}", line0 + 1)),
+            p.wrap("34", "|"),
+            expand_tabs(line)
+        );
+        // Underline the part of this line the span covers.
+        let from = d.span.start.max(ls);
+        let to = d.span.end.min(ls + line.len());
+        if to < from {
+            continue;
+        }
+        let lead: usize = r.text[ls..from].chars().map(width).sum();
+        let marked: usize = r.text[from..to].chars().map(width).sum::<usize>().max(1);
+        let marks = p.wrap(
+            match d.severity {
+                Severity::Error => "1;31",
+                Severity::Warning => "1;33",
+                Severity::Info => "1;36",
+            },
+            &"^".repeat(marked),
+        );
+        let _ = writeln!(
+            out,
+            "{pad} {} {}{}",
+            p.wrap("34", "|"),
+            " ".repeat(lead),
+            marks
+        );
+    }
+    if let Some(s) = &d.suggestion {
+        let _ = writeln!(
+            out,
+            "{pad} {} {}: {}",
+            p.wrap("34", "="),
+            p.wrap("1", "help"),
+            s
+        );
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn underline_lines_up_under_cjk_and_tabs() {
+        let text = "\t我们会尽力解决。\n".to_string();
+        let at = text.find("尽力").unwrap();
+        let r = FileReport {
+            path: "a.md".into(),
+            encoding: crate::input::Encoding::Utf8,
+            line_index: crate::document::LineIndex::new(&text),
+            text,
+            diagnostics: vec![crate::Diagnostic {
+                rule: "vague-commitment",
+                severity: Severity::Error,
+                span: crate::Span::new(at, at + "尽力".len()),
+                message: "m".into(),
+                suggestion: None,
+                source: crate::Source::Lexicon,
+                confidence: None,
+                fixes: vec![],
+            }],
+        };
+        let s = human(&[Outcome::Linted(r)], &HumanOptions::default());
+        let lines: Vec<&str> = s.lines().collect();
+        let code = lines.iter().position(|l| l.contains("我们")).unwrap();
+        let src = lines[code];
+        let marks = lines[code + 1];
+        // 4 columns of tab + 我们会 (6 columns) before the mark; 尽力 is 4 columns wide.
+        let col = |l: &str| l.find('|').unwrap() + 2;
+        assert_eq!(marks[col(marks)..].find('^'), Some(4 + 6));
+        assert_eq!(marks.matches('^').count(), 4);
+        assert!(src.contains("    我们"));
+    }
+}

@@ -1,0 +1,159 @@
+//! Rules: one file per rule, all listed in [`REGISTRY`] in a stable order.
+//!
+//! A rule reads the shared [`Document`] through `&self` and pushes diagnostics with its
+//! default severity; the engine then applies the configured severity, `--select` and
+//! `--ignore`, and inline suppressions. The module doc comment of each rule file
+//! (What it flags / Why it matters / Examples / Fix safety / Options) is what
+//! `answerlint explain RULE` prints.
+
+mod hedged_figure;
+mod unsupported_figure;
+mod unverifiable_claim;
+mod unverifiable_plan;
+mod vague_commitment;
+mod vague_quantity;
+
+use crate::document::{Document, Lang};
+use crate::lexicon::Lexicons;
+use crate::{Diagnostic, Severity, Source, Span};
+
+/// Static facts about a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// The fixed id that other tools parse.
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// One line for `answerlint rules`.
+    pub summary: &'static str,
+    /// The source of the rule's file; its `//!` lines are the rule's docs.
+    pub source: &'static str,
+    /// Whether the rule can offer fixes.
+    pub fixable: bool,
+}
+
+impl RuleMeta {
+    /// The rule's documentation: the module doc comment of its file.
+    pub fn docs(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            if let Some(rest) = line.strip_prefix("//!") {
+                out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+                out.push('\n');
+            } else if !line.trim().is_empty() {
+                break;
+            }
+        }
+        out
+    }
+
+    pub(crate) fn diagnostic(&self, span: Span, message: String, source: Source) -> Diagnostic {
+        Diagnostic {
+            rule: self.id,
+            severity: self.default_severity,
+            span,
+            message,
+            suggestion: None,
+            source,
+            confidence: None,
+            fixes: Vec::new(),
+        }
+    }
+}
+
+/// Per-sentence judgements that a sentence classifier can supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signal {
+    VagueCommitment,
+    HedgedFigure,
+    BusinessFigure,
+    Evidence,
+}
+
+impl Signal {
+    pub const COUNT: usize = 4;
+}
+
+/// Probabilities per sentence and signal, from a model; absent when no model ran.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceScores {
+    pub per_sentence: Vec<[Option<f32>; Signal::COUNT]>,
+}
+
+/// What rules get besides the document.
+pub struct Context<'a> {
+    pub lexicons: &'a Lexicons,
+    pub scores: Option<&'a SentenceScores>,
+}
+
+impl Context<'_> {
+    /// The model's probability for `signal` in sentence `si`, when a model ran.
+    pub fn score(&self, si: usize, signal: Signal) -> Option<f32> {
+        self.scores
+            .and_then(|s| s.per_sentence.get(si))
+            .and_then(|p| p[signal as usize])
+    }
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule, in the order output and `answerlint rules` use.
+pub static REGISTRY: &[&dyn Rule] = &[
+    &vague_commitment::VagueCommitment,
+    &hedged_figure::HedgedFigure,
+    &vague_quantity::VagueQuantity,
+    &unverifiable_claim::UnverifiableClaim,
+    &unsupported_figure::UnsupportedFigure,
+    &unverifiable_plan::UnverifiablePlan,
+];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// Whether a sentence is answer text a rule should judge: not a heading (the question)
+/// and not itself a question.
+pub(crate) fn is_statement(doc: &Document, si: usize) -> bool {
+    let s = &doc.sentences[si];
+    if s.kind == crate::document::BlockKind::Heading {
+        return false;
+    }
+    let t = doc
+        .sentence_text(si)
+        .trim_end_matches(['”', '"', '）', ')', '」']);
+    !(t.ends_with('？') || t.ends_with('?'))
+}
+
+/// Picks the Chinese or English form of a message by the sentence's language.
+pub(crate) fn msg(lang: Lang, zh: String, en: String) -> String {
+    if lang == Lang::En {
+        en
+    } else {
+        zh
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::document::{DocOptions, Document};
+    use crate::lexicon::Lexicons;
+
+    use super::*;
+
+    /// Runs one rule over `text` and returns the flagged text of each diagnostic.
+    pub fn flagged(rule: &dyn Rule, text: &str) -> Vec<String> {
+        let lx = Lexicons::builtin();
+        let doc = Document::build(text.to_string(), &lx, DocOptions::default());
+        let cx = Context {
+            lexicons: &lx,
+            scores: None,
+        };
+        let mut out = Vec::new();
+        rule.check(&doc, &cx, &mut out);
+        out.iter()
+            .map(|d| d.span.slice(&doc.text).to_string())
+            .collect()
+    }
+}

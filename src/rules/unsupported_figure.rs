@@ -1,0 +1,143 @@
+//! # unsupported-figure (warning)
+//!
+//! ## What it flags
+//! A sentence with a business figure (a percentage, money, a count of items, orders or
+//! clients, a rating, a measured duration) and no specific evidence in the same sentence.
+//! Evidence is a checkable artifact: 报关单, 后台截图, 合同编号 with its id, 发票, 审计报告,
+//! 检测报告, ERP导出, 附件3, "contract no. ...", "invoice", "screenshot", "Appendix 4".
+//! A generic source (据内部统计, 数据显示, "studies show", "customer feedback") does not
+//! count, and the message says so. Dates, clock times, phone numbers, ids, model names,
+//! list numbers and deadlines (24小时内, "within 48 hours") are not business figures.
+//!
+//! ## Why it matters
+//! The data-anchor method: a figure without its source is a claim the examiner cannot
+//! accept. The source belongs in the same sentence, so that it is said in the same breath.
+//!
+//! ## Examples
+//! Flagged:
+//!     我们的退货率只有1.2%。
+//!     据内部统计，复购率达到35%。          (a generic source)
+//!     We ship 1,200 orders a day.
+//! Not flagged:
+//!     退货率1.2%（后台截图见附件3），低于类目平均的3.5%。
+//!     Monthly output is 50,000 units (ERP export, Appendix 2).
+//!     我们在2024年3月开店。                 (a date)
+//!
+//! ## Fix safety
+//! No automatic fix yet; the suggestion shows where to put the source.
+//!
+//! ## Options
+//! Extra evidence words in answerlint.toml: `[lexicon.zh.evidence] add = ["质检单"]`.
+
+use crate::document::{Document, Lang};
+use crate::{Diagnostic, Severity, Source};
+
+use super::{is_statement, msg, Context, Rule, RuleMeta};
+
+pub struct UnsupportedFigure;
+
+static META: RuleMeta = RuleMeta {
+    id: "unsupported-figure",
+    default_severity: Severity::Warning,
+    summary: "a business figure with no evidence in the same sentence",
+    source: include_str!("unsupported_figure.rs"),
+    fixable: false,
+};
+
+impl Rule for UnsupportedFigure {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
+        for si in 0..doc.sentences.len() {
+            let s = &doc.sentences[si];
+            if !is_statement(doc, si) || s.evidence.specific.is_some() {
+                continue;
+            }
+            let figures: Vec<_> = doc
+                .sentence_figures(si)
+                .iter()
+                .filter(|f| f.is_business())
+                .filter(|f| doc.cancel_reason(cx.lexicons, si, f.span).is_none())
+                .collect();
+            let Some(first) = figures.first() else {
+                continue;
+            };
+            let figure = first.span.slice(&doc.text);
+            let more = figures.len() - 1;
+            let lang = s.lang;
+            let mut message = match (more, lang) {
+                (0, Lang::En) => {
+                    format!("figure \"{figure}\" has no evidence in the same sentence")
+                }
+                (n, Lang::En) => format!(
+                    "figure \"{figure}\" and {n} more have no evidence in the same sentence"
+                ),
+                (0, _) => format!("数字「{figure}」在同一句里没有出处"),
+                (n, _) => format!("数字「{figure}」等{}个数字在同一句里没有出处", n + 1),
+            };
+            if let Some(g) = s.evidence.generic {
+                let generic = &cx.lexicons.entry(g).phrase;
+                message.push_str(&msg(
+                    lang,
+                    format!("；「{generic}」是笼统的来源，不算证据"),
+                    format!("; \"{generic}\" is a generic source and does not count"),
+                ));
+            }
+            let mut d = META.diagnostic(first.span, message, Source::Pattern);
+            d.suggestion = Some(msg(
+                lang,
+                "在同一句写明可核查的出处：报关单、后台截图、ERP导出、合同编号或附件号".into(),
+                "name a checkable source in the same sentence: customs declaration, back-office screenshot, ERP export, contract no. or appendix".into(),
+            ));
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::flagged;
+    use super::*;
+
+    #[test]
+    fn flags_figures_without_evidence() {
+        assert_eq!(
+            flagged(&UnsupportedFigure, "我们的退货率只有1.2%。"),
+            vec!["1.2%"]
+        );
+        assert_eq!(
+            flagged(&UnsupportedFigure, "We ship 1,200 orders a day."),
+            vec!["1,200 orders"]
+        );
+    }
+
+    #[test]
+    fn generic_source_does_not_count() {
+        let lx = crate::lexicon::Lexicons::builtin();
+        let doc = crate::Document::build(
+            "据内部统计，复购率达到35%。".into(),
+            &lx,
+            Default::default(),
+        );
+        let mut out = Vec::new();
+        UnsupportedFigure.check(
+            &doc,
+            &Context {
+                lexicons: &lx,
+                scores: None,
+            },
+            &mut out,
+        );
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("据内部统计"), "{}", out[0].message);
+    }
+
+    #[test]
+    fn evidence_dates_and_deadlines_pass() {
+        assert!(flagged(&UnsupportedFigure, "退货率1.2%（后台截图见附件3）。").is_empty());
+        assert!(flagged(&UnsupportedFigure, "我们在2024年3月开店。").is_empty());
+        assert!(flagged(&UnsupportedFigure, "我们在24小时内发货。").is_empty());
+    }
+}

@@ -1,0 +1,158 @@
+//! # unverifiable-plan (warning)
+//!
+//! ## What it flags
+//! A claimed agreement, contract, carrier, warehouse or certificate with nothing to check
+//! it by: 已与菜鸟签订保舱协议 with no contract number, "we have a backup carrier" with no
+//! name, 我们有海外仓 with no name or location, "we are CE certified" with no certificate
+//! number. Contracts and certificates need an identifier; carriers and warehouses need a
+//! name, a location or an identifier.
+//!
+//! ## Why it matters
+//! Logistics plans that cannot be verified on the spot are among the commonest reasons
+//! interviews fail: the examiner asks for the contract or a tracking number, and the
+//! seller cannot show one.
+//!
+//! ## Examples
+//! Flagged:
+//!     我们已与菜鸟签订保舱协议。
+//!     We have a backup carrier for peak season.
+//! Not flagged:
+//!     我们已与菜鸟签订保舱协议，合同编号CN-BC-2024-117。
+//!     Our backup carrier is YunExpress.
+//!     我们目前没有海外仓。                 (a negation)
+//!
+//! ## Fix safety
+//! No automatic fix yet; the suggestion says which identifier to add.
+//!
+//! ## Options
+//! Names that count (carriers, warehouses): `[lexicon.zh.entities] add = ["某某物流"]`.
+
+use crate::document::{clause_start, Document, Lang};
+use crate::lexicon::List;
+use crate::{Diagnostic, Severity, Source};
+
+use super::{is_statement, msg, Context, Rule, RuleMeta};
+
+pub struct UnverifiablePlan;
+
+static META: RuleMeta = RuleMeta {
+    id: "unverifiable-plan",
+    default_severity: Severity::Warning,
+    summary: "a claimed contract, carrier, warehouse or certificate with no identifier or name",
+    source: include_str!("unverifiable_plan.rs"),
+    fixable: false,
+};
+
+const NEGATIONS_ZH: &[&str] = &["没有", "没", "不", "未", "无"];
+const NEGATIONS_EN: &[&str] = &[
+    "not", "no", "don't", "do not", "never", "without", "haven't", "doesn't",
+];
+
+impl Rule for UnverifiablePlan {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
+        for si in 0..doc.sentences.len() {
+            if !is_statement(doc, si) {
+                continue;
+            }
+            let matches = doc.sentence_matches(si);
+            let has_id = doc.has_identifier(si);
+            let has_name = matches.iter().any(|m| {
+                m.list == List::Entities && cx.lexicons.entry(m.entry).category != "certification"
+            }) || has_proper_name(doc, si);
+            let mut flagged = false;
+            for m in matches {
+                if m.list != List::Plan || flagged {
+                    continue;
+                }
+                let e = cx.lexicons.entry(m.entry);
+                let ok = match e.category.as_str() {
+                    "contract" | "certificate" => has_id,
+                    _ => has_id || has_name,
+                };
+                if ok
+                    || negated(doc, si, m.span.start)
+                    || doc.cancel_reason(cx.lexicons, si, m.span).is_some()
+                {
+                    continue;
+                }
+                let phrase = m.span.slice(&doc.text);
+                let lang = if e.lang == Lang::En {
+                    Lang::En
+                } else {
+                    doc.sentences[si].lang
+                };
+                let message = match e.category.as_str() {
+                    "contract" => msg(lang, format!("「{phrase}」没有合同或协议编号，考官无法当场核实"), format!("\"{phrase}\" has no contract or agreement number the examiner can check")),
+                    "certificate" => msg(lang, format!("「{phrase}」没有证书编号"), format!("\"{phrase}\" has no certificate number")),
+                    "carrier" => msg(lang, format!("「{phrase}」没有写明是哪家物流商"), format!("\"{phrase}\" does not name the carrier")),
+                    _ => msg(lang, format!("「{phrase}」没有写明仓库名称、所在国家或编号"), format!("\"{phrase}\" does not name the warehouse, its country or an id")),
+                };
+                let mut d = META.diagnostic(m.span, message, Source::Pattern);
+                d.suggestion = Some(e.note.clone());
+                out.push(d);
+                flagged = true;
+            }
+        }
+    }
+}
+
+/// A capitalised word that is not the first word of the sentence: a carrier or warehouse
+/// name the lexicon does not know (Yanwen, PL-POZ-01 is an identifier already).
+fn has_proper_name(doc: &Document, si: usize) -> bool {
+    let tokens = doc.sentence_tokens(si);
+    tokens.iter().skip(1).any(|t| {
+        let w = t.span.slice(&doc.text);
+        let mut cs = w.chars();
+        cs.next().is_some_and(|c| c.is_ascii_uppercase())
+            && cs.clone().any(|c| c.is_ascii_lowercase())
+            && w.len() > 2
+            && !matches!(
+                w,
+                "The" | "Our" | "We" | "If" | "In" | "For" | "And" | "With"
+            )
+    })
+}
+
+fn negated(doc: &Document, si: usize, at: usize) -> bool {
+    let start = clause_start(&doc.text, doc.sentences[si].span.start, at);
+    let before = &doc.text[start..at];
+    let lower = before.to_ascii_lowercase();
+    NEGATIONS_ZH.iter().any(|n| before.contains(n))
+        || lower
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+            .any(|w| NEGATIONS_EN.contains(&w))
+        || NEGATIONS_EN
+            .iter()
+            .any(|n| n.contains(' ') && lower.contains(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::flagged;
+    use super::*;
+
+    #[test]
+    fn flags_claims_without_ids() {
+        assert!(!flagged(&UnverifiablePlan, "我们已与菜鸟签订保舱协议。").is_empty());
+        assert!(!flagged(
+            &UnverifiablePlan,
+            "We have a backup carrier for peak season."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn ids_names_and_negations_pass() {
+        assert!(flagged(
+            &UnverifiablePlan,
+            "我们已与菜鸟签订保舱协议，合同编号CN-BC-2024-117。"
+        )
+        .is_empty());
+        assert!(flagged(&UnverifiablePlan, "Our backup carrier is YunExpress.").is_empty());
+        assert!(flagged(&UnverifiablePlan, "我们目前没有海外仓。").is_empty());
+    }
+}
