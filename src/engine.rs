@@ -303,7 +303,16 @@ pub fn run_rules(
 
 /// Lints a string with the default configuration: the simplest way to use the library.
 pub fn lint_text(text: &str) -> Vec<Diagnostic> {
+    lint_text_with(text, &Settings::default())
+}
+
+/// Lints a string with the default configuration and the given settings.
+pub fn lint_text_with(text: &str, settings: &Settings) -> Vec<Diagnostic> {
     let resolved = Resolved::defaults();
-    let doc = Document::build(text.to_string(), &resolved.lexicons, DocOptions::default());
-    run_rules(&doc, &resolved, &Settings::default(), None)
+    let opts = DocOptions {
+        markdown: true,
+        lang: settings.lang,
+    };
+    let doc = Document::build(text.to_string(), &resolved.lexicons, opts);
+    run_rules(&doc, &resolved, settings, None)
 }

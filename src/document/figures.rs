@@ -138,7 +138,10 @@ fn masks() -> &'static [(NonFigureKind, Regex)] {
 /// Finds the non-figures and figures in `text[span]`, with spans into `text`.
 pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<NonFigure>) {
     let s = span.slice(text);
-    if !s.bytes().any(|b| b.is_ascii_digit()) && !s.chars().any(is_cn_numeral) {
+    if !s.bytes().any(|b| b.is_ascii_digit())
+        && !s.chars().any(is_cn_numeral)
+        && !s.bytes().any(|b| b.is_ascii_alphabetic())
+    {
         return;
     }
     let first_non = non.len();
@@ -172,7 +175,10 @@ pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<Non
             continue;
         }
         let c = s[i..].chars().next().unwrap_or(' ');
-        if c.is_ascii_digit() || is_cn_numeral(c) {
+        if c.is_ascii_digit()
+            || is_cn_numeral(c)
+            || (c.is_ascii_alphabetic() && read_en_number(s, i).is_some())
+        {
             let prev = s[..i].chars().next_back();
             // Digits glued to letters are part of a word (handled as identifiers above).
             if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.') && c.is_ascii_digit() {
@@ -369,6 +375,14 @@ static UNITS: &[Unit] = &[
     u("座", C),
     u("辆", C),
     u("支", C),
+    u("副", C),
+    u("对", C),
+    u("部", C),
+    u("片", C),
+    u("袋", C),
+    u("份", C),
+    u("笔", C),
+    u("卷", C),
     u("瓶", C),
     u("盒", C),
     u("包", C),
@@ -544,6 +558,43 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
             found = Some(un);
         }
     }
+    // English: up to two words between a number and its count noun (126 active SKUs,
+    // 45 overseas brand clients).
+    let mut found_at = skip;
+    if found.is_none() && skip > 0 {
+        let mut off = skip;
+        for _ in 0..2 {
+            let word_len = rest[off..]
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len() - off);
+            let word = &rest[off..off + word_len];
+            if word.is_empty() || FUNCTION_WORDS.contains(&word.to_ascii_lowercase().as_str()) {
+                break;
+            }
+            off += word_len;
+            let sp = rest[off..].len() - rest[off..].trim_start_matches(' ').len();
+            if sp == 0 {
+                break;
+            }
+            off += sp;
+            let l = rest[off..]
+                .get(..rest[off..].len().min(16))
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default();
+            if let Some(un) = UNITS
+                .iter()
+                .filter(|u| u.kind == FigureKind::Count && u.text.is_ascii() && u.text.len() > 2)
+                .filter(|u| l.starts_with(u.text) && !next_is_alpha(&rest[off..], u.text.len()))
+                .max_by_key(|u| u.text.len())
+            {
+                found = Some(un);
+                found_at = off;
+                break;
+            }
+        }
+    }
+    let skip = found_at;
+    let rest2 = &rest[skip..];
     if let Some(un) = found {
         // A year in a duration unit is a date (2024年) unless it is a count of years (5年).
         let is_year_date = un.text == "年" && value >= 1900.0 && value <= 2100.0;
@@ -587,7 +638,13 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     let mut kind = kind.unwrap_or(FigureKind::Plain);
     if kind == FigureKind::Plain && value <= 5.0 && s[i..end].contains('.') {
         let lead = s[..start].to_ascii_lowercase();
-        let tail = lead.trim_end().trim_end_matches([':', '：', '为', '是']);
+        let mut tail = lead
+            .trim_end()
+            .trim_end_matches([':', '：', '为', '是'])
+            .trim_end();
+        for w in [" of", " is", " at", "达到", "高达"] {
+            tail = tail.strip_suffix(w).unwrap_or(tail).trim_end();
+        }
         if [
             "评分",
             "好评率",
@@ -628,6 +685,11 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     ))
 }
 
+const FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "a", "an", "to", "in", "on", "at", "and", "or", "for", "by", "with", "from", "is",
+    "are", "was", "were", "we", "our", "per", "than", "times",
+];
+
 fn next_is_alpha(s: &str, at: usize) -> bool {
     s[at..]
         .chars()
@@ -637,6 +699,14 @@ fn next_is_alpha(s: &str, at: usize) -> bool {
 
 fn is_deadline(before: &str, after: &str) -> bool {
     let after = after.trim_start();
+    // 平均3天内完成, "3 days on average": a measured value, not a deadline.
+    let b = before.trim_end();
+    if b.ends_with("平均")
+        || b.to_ascii_lowercase().ends_with("average")
+        || after.starts_with("on average")
+    {
+        return false;
+    }
     if ["内", "以内", "之内", "前", "之前", "以前"]
         .iter()
         .any(|w| after.starts_with(w))
@@ -660,6 +730,44 @@ fn is_deadline(before: &str, after: &str) -> bool {
     ]
     .iter()
     .any(|w| b.ends_with(w))
+}
+
+const EN_NUMBERS: &[(&str, f64)] = &[
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("fifteen", 15.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("ninety", 90.0),
+];
+
+/// An English number word (two, thirty) at byte `i` that starts a word.
+fn read_en_number(s: &str, i: usize) -> Option<(f64, usize)> {
+    if s[..i]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let rest = &s[i..];
+    EN_NUMBERS.iter().find_map(|(w, v)| {
+        let head = rest.get(..w.len())?;
+        (head.eq_ignore_ascii_case(w) && !next_is_alpha(rest, w.len())).then_some((*v, i + w.len()))
+    })
 }
 
 /// Reads an Arabic (1,200.5) or Chinese (三十, 两万) number at byte `i`.
@@ -694,6 +802,9 @@ fn read_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
             }
         }
         return digits.parse().ok().map(|v| (v, j, false));
+    }
+    if let Some((v, end)) = read_en_number(s, i) {
+        return Some((v, end, true));
     }
     let run: String = s[i..].chars().take_while(|&c| is_cn_numeral(c)).collect();
     if run.is_empty() {

@@ -177,12 +177,23 @@ impl Document {
             // glues an unknown neighbour to them (物流商为云途 → 商为): no boundary check
             // for their Chinese forms. Exceptions need only their start on a boundary, so
             // that 及时率 still covers 及时 in 及时率为98%.
+            // Any Chinese phrase of three characters or more is specific enough as well.
+            let n = e.phrase.chars().count();
             let relaxed = e.lang == Lang::Zh
-                && matches!(
-                    e.list,
-                    List::Entities | List::Evidence | List::Plan | List::Benchmark
-                )
-                && e.phrase.chars().count() >= 2;
+                && (n >= 3
+                    || (n >= 2
+                        && matches!(
+                            e.list,
+                            List::Entities | List::Evidence | List::Plan | List::Benchmark
+                        )));
+            // Names and acronyms (DHL, CE, REACH) are written with a capital: "reach" is a verb.
+            if e.list == List::Entities
+                && e.phrase.is_ascii()
+                && !self.text[m.start..m.end]
+                    .starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
+                continue;
+            }
             if !relaxed
                 && (!self.is_boundary(m.start) || (!e.is_exception() && !self.is_boundary(m.end)))
             {

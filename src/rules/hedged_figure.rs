@@ -67,16 +67,21 @@ impl Rule for HedgedFigure {
                     continue;
                 }
                 let e = cx.lexicons.entry(m.entry);
+                let (max_gap, max_words) = if e.lang == Lang::En {
+                    (40, 5)
+                } else {
+                    (MAX_GAP_BEFORE, 2)
+                };
                 let fig = match e.category.as_str() {
                     "before" => figures.iter().find(|f| {
                         f.span.start >= m.span.end
-                            && f.span.start - m.span.end <= MAX_GAP_BEFORE
-                            && gap_ok(&doc.text[m.span.end..f.span.start])
+                            && f.span.start - m.span.end <= max_gap
+                            && gap_ok(&doc.text[m.span.end..f.span.start], max_words)
                     }),
                     "after" => figures.iter().rev().find(|f| {
                         f.span.end <= m.span.start
                             && m.span.start - f.span.end <= MAX_GAP_AFTER
-                            && gap_ok(&doc.text[f.span.end..m.span.start])
+                            && gap_ok(&doc.text[f.span.end..m.span.start], 1)
                     }),
                     _ => None,
                 };
@@ -123,10 +128,10 @@ impl Rule for HedgedFigure {
 }
 
 /// The text between a hedge and its figure may hold a few words but no clause break.
-fn gap_ok(gap: &str) -> bool {
+fn gap_ok(gap: &str, max_words: usize) -> bool {
     !gap.chars()
         .any(|c| matches!(c, '，' | ',' | '。' | '；' | ';' | '：' | ':' | '、' | '.'))
-        && gap.split_whitespace().count() <= 2
+        && gap.split_whitespace().count() <= max_words
 }
 
 #[cfg(test)]

@@ -64,6 +64,30 @@ impl Rule for UnverifiablePlan {
                 m.list == List::Entities && cx.lexicons.entry(m.entry).category != "certification"
             }) || has_proper_name(doc, si);
             let mut flagged = false;
+            // 通过了CE认证, "FCC certified": a named certification claimed with no number.
+            if !has_id && !negated(doc, si, doc.sentences[si].span.start) {
+                if let Some(m) = matches.iter().find(|m| {
+                    m.list == List::Entities
+                        && cx.lexicons.entry(m.entry).category == "certification"
+                        && certified_after(&doc.text[m.span.end..doc.sentences[si].span.end])
+                }) {
+                    if doc.cancel_reason(cx.lexicons, si, m.span).is_none()
+                        && !negated(doc, si, m.span.start)
+                    {
+                        let phrase = m.span.slice(&doc.text);
+                        let lang = doc.sentences[si].lang;
+                        let message = msg(
+                            lang,
+                            format!("「{phrase}」认证没有证书编号"),
+                            format!("the {phrase} claim has no certificate or registration number"),
+                        );
+                        let mut d = META.diagnostic(m.span, message, Source::Pattern);
+                        d.suggestion = Some(msg(lang, "写明证书编号和发证机构，或注册号".into(), "add the certificate number and issuing body, or the registration number".into()));
+                        out.push(d);
+                        continue;
+                    }
+                }
+            }
             for m in matches {
                 if m.list != List::Plan || flagged {
                     continue;
@@ -104,8 +128,13 @@ impl Rule for UnverifiablePlan {
 /// name the lexicon does not know (Yanwen, PL-POZ-01 is an identifier already).
 fn has_proper_name(doc: &Document, si: usize) -> bool {
     let tokens = doc.sentence_tokens(si);
-    tokens.iter().skip(1).any(|t| {
+    tokens.iter().enumerate().skip(1).any(|(i, t)| {
         let w = t.span.slice(&doc.text);
+        // "a European warehouse" describes a region, not a named one.
+        let article = tokens[i - 1].span.slice(&doc.text);
+        if article.eq_ignore_ascii_case("a") || article.eq_ignore_ascii_case("an") {
+            return false;
+        }
         let mut cs = w.chars();
         cs.next().is_some_and(|c| c.is_ascii_uppercase())
             && cs.clone().any(|c| c.is_ascii_lowercase())
@@ -115,6 +144,22 @@ fn has_proper_name(doc: &Document, si: usize) -> bool {
                 "The" | "Our" | "We" | "If" | "In" | "For" | "And" | "With"
             )
     })
+}
+
+fn certified_after(rest: &str) -> bool {
+    let r = rest.trim_start().to_ascii_lowercase();
+    [
+        "认证",
+        "注册",
+        "证书",
+        "certif",
+        "registered",
+        "registration",
+        "approved",
+        "compliant",
+    ]
+    .iter()
+    .any(|w| r.starts_with(w))
 }
 
 fn negated(doc: &Document, si: usize, at: usize) -> bool {

@@ -85,7 +85,22 @@ impl Rule for VagueCommitment {
                 let cancel = doc
                     .cancel_reason(cx.lexicons, si, m.span)
                     .filter(|c| !(*c == Cancel::Request && e.category == "reassurance"));
-                if cancel.is_some() || is_name(doc, m.span.end) {
+                if cancel.is_some()
+                    || is_name(doc, m.span.end)
+                    || is_past(doc, si, m.span.end, e.lang)
+                {
+                    continue;
+                }
+                // 尽量24小时内: a hedge on a figure is hedged-figure's finding.
+                if doc
+                    .sentence_matches(si)
+                    .iter()
+                    .any(|h| h.list == List::Hedge && h.span == m.span)
+                    && doc
+                        .sentence_figures(si)
+                        .iter()
+                        .any(|f| f.span.start >= m.span.end && f.span.start - m.span.end <= 14)
+                {
                     continue;
                 }
                 let phrase = m.span.slice(&doc.text);
@@ -129,6 +144,22 @@ impl Rule for VagueCommitment {
             }
         }
     }
+}
+
+/// 努力拿下了两个品牌: effort followed by a completed verb (了/过 within the next two
+/// tokens) describes a past result, not a promise.
+fn is_past(doc: &Document, si: usize, end: usize, lang: Lang) -> bool {
+    if lang == Lang::En {
+        return false;
+    }
+    doc.sentence_tokens(si)
+        .iter()
+        .filter(|t| t.span.start >= end)
+        .take(2)
+        .any(|t| {
+            let w = t.span.slice(&doc.text);
+            w.ends_with('了') || w.ends_with('过') || w == "到"
+        })
 }
 
 fn is_name(doc: &Document, end: usize) -> bool {

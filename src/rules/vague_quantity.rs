@@ -100,10 +100,12 @@ fn noun_follows(doc: &Document, si: usize, end: usize, lang: Lang) -> bool {
                 && !NOT_NOUNS.contains(&w.as_str())
         }),
         _ => {
-            // 很多客户, 大量的订单, 众多合作工厂: a noun within two tokens (allowing 的).
-            for t in next.by_ref().take(2) {
+            // 很多客户, 大量的订单, 很多大品牌: a noun within three tokens (allowing 的 and
+            // adjectives).
+            for t in next.by_ref().take(3) {
                 match t.pos {
                     Pos::Noun | Pos::Word => return true,
+                    Pos::Adjective => continue,
                     _ if t.span.slice(&doc.text) == "的" => continue,
                     _ => return false,
                 }
