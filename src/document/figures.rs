@@ -685,6 +685,13 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     ))
 }
 
+/// Actions a deadline is set for: a duration right before one of them is a deadline.
+const DEADLINE_VERBS: &[&str] = &[
+    "发货", "发出", "送达", "到货", "到达", "妥投", "回复", "答复", "响应", "处理", "完成", "退款",
+    "补发", "上门", "寄出", "出库", "揽收", "给出", "反馈", "ship", "deliver", "reply", "respond",
+    "refund", "arrive", "dispatch", "resolve",
+];
+
 const FUNCTION_WORDS: &[&str] = &[
     "of", "the", "a", "an", "to", "in", "on", "at", "and", "or", "for", "by", "with", "from", "is",
     "are", "was", "were", "we", "our", "per", "than", "times",
@@ -710,6 +717,18 @@ fn is_deadline(before: &str, after: &str) -> bool {
     if ["内", "以内", "之内", "前", "之前", "以前"]
         .iter()
         .any(|w| after.starts_with(w))
+    {
+        return true;
+    }
+    // 3天发货, 一般3天左右送达, "5 days to deliver": a time to an action is a deadline.
+    let mut a = after;
+    for hedge in ["左右", "上下", "之内", "以内", "内", "or so", "to "] {
+        a = a.strip_prefix(hedge).unwrap_or(a).trim_start();
+    }
+    let a_lower = a.to_ascii_lowercase();
+    if DEADLINE_VERBS
+        .iter()
+        .any(|v| a.starts_with(v) || a_lower.starts_with(v))
     {
         return true;
     }

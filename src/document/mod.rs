@@ -207,17 +207,20 @@ impl Document {
             });
         }
         // Drop matches covered by an exception or by a longer match of the same list.
+        // `kept` is sorted by sentence, so each match is compared only with the matches of
+        // its own sentence (a handful), never with the whole document.
         let mut out: Vec<LexMatch> = Vec::with_capacity(kept.len());
-        for (i, m) in kept.iter().enumerate() {
-            let covered = kept.iter().enumerate().any(|(j, o)| {
-                j != i
-                    && o.list == m.list
-                    && o.sentence == m.sentence
-                    && o.span.contains(m.span)
-                    && (lexicons.entry(o.entry).is_exception() || o.span != m.span || j < i)
-            });
-            if !covered && !lexicons.entry(m.entry).is_exception() {
-                out.push(*m);
+        for group in kept.chunk_by(|a, b| a.sentence == b.sentence) {
+            for (i, m) in group.iter().enumerate() {
+                let covered = group.iter().enumerate().any(|(j, o)| {
+                    j != i
+                        && o.list == m.list
+                        && o.span.contains(m.span)
+                        && (lexicons.entry(o.entry).is_exception() || o.span != m.span || j < i)
+                });
+                if !covered && !lexicons.entry(m.entry).is_exception() {
+                    out.push(*m);
+                }
             }
         }
         let mut start = 0;

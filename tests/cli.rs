@@ -1,0 +1,376 @@
+//! The binary, end to end: inputs, exit codes, formats, configuration, bad input.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("answerlint").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+const WEAK_ZH: &str = "## 物流延误怎么办\n\n我们会尽力解决，一般3天左右发货。\n";
+const STRONG_ZH: &str = "## 物流延误怎么办\n\n我们在24小时内补发，运单号同步到订单后台。\n";
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("valid JSON")
+}
+
+#[test]
+fn stdin_with_filename_and_exit_codes() {
+    let out = cmd()
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "answer.md",
+            "--format",
+            "json",
+        ])
+        .write_stdin(WEAK_ZH)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["files"][0]["path"], "answer.md");
+    let rules: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"vague-commitment"), "{rules:?}");
+    assert!(rules.contains(&"hedged-figure"), "{rules:?}");
+
+    cmd()
+        .args(["check", "--stdin"])
+        .write_stdin(STRONG_ZH)
+        .assert()
+        .code(0);
+    cmd()
+        .args(["check", "-", "--exit-zero"])
+        .write_stdin(WEAK_ZH)
+        .assert()
+        .code(0);
+    // Only a warning left when errors are the fail level: exit 0.
+    cmd()
+        .args([
+            "check",
+            "-",
+            "--fail-on",
+            "error",
+            "--ignore",
+            "vague-commitment",
+        ])
+        .write_stdin(WEAK_ZH)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn json_positions_are_characters_and_bytes() {
+    let text = "😀 我们会尽力。\r\n第二行：尽快处理。\r\n";
+    let out = cmd()
+        .args([
+            "check",
+            "-",
+            "--format",
+            "json",
+            "--select",
+            "vague-commitment",
+        ])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let d = &v["files"][0]["diagnostics"];
+    assert_eq!(d[0]["line"], 1);
+    assert_eq!(d[0]["column"], 6); // 😀, space, 我, 们, 会, then 尽
+    let start = d[0]["start"].as_u64().unwrap() as usize;
+    let end = d[0]["end"].as_u64().unwrap() as usize;
+    assert_eq!(&text[start..end], "尽力");
+    assert_eq!(d[1]["line"], 2);
+    assert_eq!(d[1]["column"], 5);
+    assert_eq!(v["summary"]["diagnostics"], 2);
+    assert_eq!(v["summary"]["by_rule"]["vague-commitment"], 2);
+}
+
+#[test]
+fn every_format_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.md");
+    fs::write(&f, WEAK_ZH).unwrap();
+    let run = |format: &str| {
+        let o = cmd()
+            .args(["check", "--format", format])
+            .arg(&f)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let human = run("human");
+    assert!(human.contains("error[vague-commitment]"), "{human}");
+    assert!(human.contains("a.md:3:4"), "{human}");
+    assert!(human.contains("^^^^"), "{human}");
+    assert!(
+        human.contains("Found 2 problems (1 error, 1 warning)"),
+        "{human}"
+    );
+    assert!(!human.contains("\x1b["), "no colour without a terminal");
+    let concise = run("concise");
+    assert!(concise.lines().any(|l| l.ends_with("a.md:3:4: error[vague-commitment] 「尽力」承诺的是努力而不是结果：写明时限、动作和凭证") || l.contains(":3:4: error[vague-commitment]")), "{concise}");
+    let gh = run("github");
+    assert!(gh.starts_with("::error file="), "{gh}");
+    assert!(gh.contains(",line=3,col=4,"), "{gh}");
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn bad_input_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let (gbk, _, _) = encoding_rs::GBK.encode("我们会尽力解决。\r\n");
+    fs::write(p.join("gbk.txt"), &gbk).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "We'll do our best.\n".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    fs::write(p.join("utf16.md"), &utf16).unwrap();
+    fs::write(p.join("binary.md"), b"PK\x03\x04\x00\x00binary").unwrap();
+    fs::write(
+        p.join("latin1.md"),
+        b"caf\xE9 au lait, we will try our best\n",
+    )
+    .unwrap();
+    fs::write(p.join("empty.md"), b"").unwrap();
+    let out = cmd()
+        .args(["check", "--format", "json"])
+        .arg(p)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let v = json_of(&out.stdout);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let files = v["files"].as_array().unwrap();
+    let enc = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .map(|f| f["encoding"].as_str().unwrap().to_string())
+    };
+    assert_eq!(enc("gbk.txt").as_deref(), Some("gb18030"));
+    assert_eq!(enc("utf16.md").as_deref(), Some("utf-16le"));
+    assert_eq!(enc("empty.md").as_deref(), Some("utf-8"));
+    assert_eq!(enc("binary.md"), None);
+    // The GBK and UTF-16 files were linted.
+    let diags = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap()["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert!(diags("gbk.txt") >= 1);
+    assert!(diags("utf16.md") >= 1);
+    assert!(stderr.contains("binary.md: binary file"), "{stderr}");
+    assert!(
+        stderr.contains("latin1.md: cannot decode byte at offset 3"),
+        "{stderr}"
+    );
+    assert_eq!(
+        v["errors"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("latin1.md"),
+        true
+    );
+    // Human output names the encoding it assumed.
+    cmd()
+        .arg("check")
+        .arg(p.join("gbk.txt"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("decoded as gb18030"));
+}
+
+#[test]
+fn missing_path_is_an_io_error() {
+    cmd()
+        .args(["check", "no/such/file.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no/such/file.md: no such file or directory",
+        ));
+}
+
+#[test]
+fn large_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("big.md");
+    let para = "我们的月产能5万件，报关单见附件2。We ship within 24 hours of payment.\n\n";
+    let text = para.repeat(5 * 1024 * 1024 / para.len() + 1);
+    assert!(text.len() >= 5 * 1024 * 1024);
+    fs::write(&f, &text).unwrap();
+    cmd()
+        .arg("check")
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("All checks passed"));
+}
+
+#[test]
+fn directories_honour_ignore_files_and_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::create_dir_all(p.join("sub")).unwrap();
+    fs::write(p.join("a.md"), WEAK_ZH).unwrap();
+    fs::write(p.join("sub/b.txt"), WEAK_ZH).unwrap();
+    fs::write(p.join("c.rs"), WEAK_ZH).unwrap();
+    fs::write(p.join("skip.md"), WEAK_ZH).unwrap();
+    fs::write(p.join(".answerlintignore"), "skip.md\n").unwrap();
+    let out = cmd()
+        .args(["check", "--format", "json"])
+        .arg(p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let paths: Vec<String> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            Path::new(f["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(paths, vec!["a.md", "b.txt"]);
+}
+
+#[test]
+fn config_levels_extras_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::write(
+        p.join("answerlint.toml"),
+        "[rules]\nhedged-figure = \"off\"\n\n[lexicon.zh.vague-commitment]\nadd = [\"包在我们身上\"]\n",
+    )
+    .unwrap();
+    fs::write(p.join("a.md"), "这事包在我们身上。一般3天左右发货。\n").unwrap();
+    let out = cmd()
+        .args(["check", "--format", "json"])
+        .arg(p.join("a.md"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let rules: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["vague-commitment"]);
+    // --show-config prints the merged result.
+    cmd()
+        .args(["check", "--show-config"])
+        .arg(p.join("a.md"))
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("hedged-figure = \"off\"")
+                .and(predicate::str::contains("vague-commitment = \"error\"")),
+        );
+    // An unknown key is an error that names it.
+    fs::write(p.join("answerlint.toml"), "[rulez]\n").unwrap();
+    cmd()
+        .arg("check")
+        .arg(p.join("a.md"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("rulez").and(predicate::str::contains("answerlint.toml")));
+    // --select with an unknown rule is a usage error.
+    cmd()
+        .args(["check", "--select", "nope", "-"])
+        .write_stdin("")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn suppression_comments() {
+    let text = "<!-- answerlint-disable-next-line vague-commitment -->\n我们会尽力解决。\n我们会尽力解决。\n";
+    let out = cmd()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let lines: Vec<u64> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![3]);
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = cmd()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let s = String::from_utf8(out).unwrap();
+    for id in [
+        "vague-commitment",
+        "hedged-figure",
+        "vague-quantity",
+        "unverifiable-claim",
+        "unsupported-figure",
+        "unverifiable-plan",
+    ] {
+        assert!(s.contains(id), "{id} missing from {s}");
+    }
+    cmd()
+        .args(["explain", "hedged-figure"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("## What it flags")
+                .and(predicate::str::contains("尽量24小时内")),
+        );
+    cmd().args(["explain", "nope"]).assert().code(2);
+}
