@@ -194,13 +194,10 @@ fn bad_input_files() {
         stderr.contains("latin1.md: cannot decode byte at offset 3"),
         "{stderr}"
     );
-    assert_eq!(
-        v["errors"][0]["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("latin1.md"),
-        true
-    );
+    assert!(v["errors"][0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("latin1.md"));
     // Human output names the encoding it assumed.
     cmd()
         .arg("check")

@@ -489,21 +489,21 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         }
     }
     let mut value = value;
-    // Magnitude.
-    if let Some((m, f)) = MAGNITUDES.iter().find(|(m, _)| {
-        let rest = &s[end..];
-        rest.starts_with(m)
-            && (!m.is_ascii() || !next_is_alpha(rest, m.len()) || m.len() > 2)
-            && !(m.is_ascii()
-                && m.len() <= 2
-                && rest[m.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
-    }) {
-        if !(chinese && !m.is_ascii()) || !s[..end].ends_with(m) {
+    // Magnitude: 1.8万, 5k, $1.5M, 2 million. Single letters must not start a word (5 kg).
+    let rest = &s[end..];
+    let after_space = rest.trim_start_matches(' ');
+    for (m, f) in MAGNITUDES {
+        let word = m.len() > 2;
+        let (text, gap) = if word {
+            (after_space, rest.len() - after_space.len())
+        } else {
+            (rest, 0)
+        };
+        if text.starts_with(m) && !(m.is_ascii() && next_is_alpha(text, m.len())) {
             value *= f;
-            end += m.len();
-            if kind.is_none() {
-                kind = Some(FigureKind::Count);
-            }
+            end += gap + m.len();
+            kind.get_or_insert(FigureKind::Count);
+            break;
         }
     }
     let mut lower_bound = false;
@@ -597,7 +597,7 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     let rest2 = &rest[skip..];
     if let Some(un) = found {
         // A year in a duration unit is a date (2024年) unless it is a count of years (5年).
-        let is_year_date = un.text == "年" && value >= 1900.0 && value <= 2100.0;
+        let is_year_date = un.text == "年" && (1900.0..=2100.0).contains(&value);
         // 分 after a number with no decimals and > 100 is minutes or a price fragment: skip.
         let rating_ok = un.kind != FigureKind::Rating || value <= 100.0;
         if !is_year_date && rating_ok {
@@ -800,19 +800,12 @@ fn read_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
             if b[j].is_ascii_digit() {
                 digits.push(b[j] as char);
                 j += 1;
-            } else if (b[j] == b','
+            } else if b[j] == b','
                 && b.get(j + 1..j + 4)
-                    .is_some_and(|t| t.iter().all(u8::is_ascii_digit)))
+                    .is_some_and(|t| t.iter().all(u8::is_ascii_digit))
                 && !b.get(j + 4).is_some_and(u8::is_ascii_digit)
             {
                 j += 1;
-            } else if s[j..].starts_with('，')
-                && b.get(j + 3..j + 6)
-                    .is_some_and(|t| t.iter().all(u8::is_ascii_digit))
-                && !b.get(j + 6).is_some_and(u8::is_ascii_digit)
-                && false
-            {
-                j += 3;
             } else if b[j] == b'.' && b.get(j + 1).is_some_and(u8::is_ascii_digit) {
                 digits.push('.');
                 j += 1;

@@ -169,7 +169,7 @@ impl Document {
             }
             let e = lexicons.entry(m.entry);
             if !s.lang.includes(e.lang)
-                && !(e.lang == Lang::En && contains_latin(&self.text[m.start..m.end]))
+                && (e.lang != Lang::En || !contains_latin(&self.text[m.start..m.end]))
             {
                 continue;
             }
@@ -246,10 +246,8 @@ impl Document {
                     (List::Evidence, "artifact") => {
                         ev.specific.get_or_insert(m.span);
                     }
-                    (List::Evidence, "needs-id") => {
-                        if self.identifier_near(si, m.span.end, 40) {
-                            ev.specific.get_or_insert(m.span);
-                        }
+                    (List::Evidence, "needs-id") if self.identifier_near(si, m.span.end, 40) => {
+                        ev.specific.get_or_insert(m.span);
                     }
                     (List::Evidence, "generic") => {
                         ev.generic.get_or_insert(m.entry);
@@ -369,7 +367,7 @@ pub fn clause_start(text: &str, sentence_start: usize, at: usize) -> usize {
         .char_indices()
         .filter(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | '：' | ':' | '、'))
         .map(|(i, c)| sentence_start + i + c.len_utf8())
-        .last()
+        .next_back()
         .unwrap_or(sentence_start)
 }
 

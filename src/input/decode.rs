@@ -101,7 +101,7 @@ fn decode_utf16(rest: &[u8], encoding: Encoding) -> Result<Decoded, DecodeError>
     } else {
         UTF_16BE
     };
-    if rest.len() % 2 != 0 {
+    if !rest.len().is_multiple_of(2) {
         return Err(DecodeError::InvalidUtf16 {
             encoding: encoding.name(),
             offset: 2 + rest.len() - 1,
