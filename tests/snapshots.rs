@@ -1,0 +1,43 @@
+//! Snapshots of the human output over the bundled examples and every rule's fixtures.
+//! Review changes with `cargo insta review`.
+
+use std::path::Path;
+
+use answerlint::engine::{Linter, Settings};
+use answerlint::render::{human, HumanOptions};
+
+fn render(path: &str, settings: Settings) -> String {
+    let mut linter = Linter::new(settings).unwrap();
+    let outcome = linter.lint_path(Path::new(path), true);
+    human(&[outcome], &HumanOptions { color: false })
+}
+
+#[test]
+fn examples() {
+    let mut names: Vec<String> = std::fs::read_dir("examples")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4);
+    for name in names {
+        let out = render(&format!("examples/{name}"), Settings::default());
+        insta::assert_snapshot!(format!("example-{name}"), out);
+    }
+}
+
+#[test]
+fn rule_fixtures() {
+    for rule in answerlint::rules::REGISTRY {
+        let id = rule.meta().id;
+        for lang in ["zh", "en"] {
+            let settings = Settings {
+                select: Some(vec![id.to_string()]),
+                ..Default::default()
+            };
+            let out = render(&format!("tests/fixtures/rules/{id}/flag.{lang}.txt"), settings);
+            insta::assert_snapshot!(format!("{id}-flag-{lang}"), out);
+        }
+    }
+}
