@@ -12,7 +12,11 @@ fn sarif_output_is_valid() {
         .current_dir(root)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "the weak examples have findings");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the weak examples have findings"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("out.sarif");
     std::fs::write(&file, &out.stdout).unwrap();

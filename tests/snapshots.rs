@@ -36,7 +36,10 @@ fn rule_fixtures() {
                 select: Some(vec![id.to_string()]),
                 ..Default::default()
             };
-            let out = render(&format!("tests/fixtures/rules/{id}/flag.{lang}.txt"), settings);
+            let out = render(
+                &format!("tests/fixtures/rules/{id}/flag.{lang}.txt"),
+                settings,
+            );
             insta::assert_snapshot!(format!("{id}-flag-{lang}"), out);
         }
     }

@@ -85,14 +85,32 @@ pub fn warm_up() {
 pub fn tokenize(text: &str, span: Span, han: bool, out: &mut Vec<Token>) {
     let s = span.slice(text);
     if han {
-        for t in segmenter().tag(s, true) {
-            let start = t.word.as_ptr() as usize - s.as_ptr() as usize + span.start;
-            if t.word.trim().is_empty() {
+        // Segmentation with jieba's HMM for unknown words; parts of speech from the
+        // dictionary only (`tag` with the HMM would load and parse jieba's 2.5 MB POS
+        // model on first use, about 40% of a cold start). A Chinese word the dictionary
+        // does not know is most often a name, so it counts as a noun.
+        let j = segmenter();
+        let tags = j.tag(s, false);
+        let mut ti = 0;
+        let offset = |w: &str| w.as_ptr() as usize - s.as_ptr() as usize;
+        for w in j.cut(s, true).into_iter().map(|t| t.word) {
+            if w.trim().is_empty() {
                 continue;
             }
+            let start = offset(w);
+            while ti < tags.len() && offset(tags[ti].word) < start {
+                ti += 1;
+            }
+            let pos = match tags.get(ti) {
+                Some(t) if offset(t.word) == start && t.word.len() == w.len() => {
+                    Pos::from_tag(t.tag, w)
+                }
+                _ if w.chars().count() >= 2 && w.chars().all(super::sentence::is_han) => Pos::Noun,
+                _ => Pos::from_tag("", w),
+            };
             out.push(Token {
-                span: Span::new(start, start + t.word.len()),
-                pos: Pos::from_tag(t.tag, t.word),
+                span: Span::new(span.start + start, span.start + start + w.len()),
+                pos,
             });
         }
     } else {
