@@ -146,7 +146,25 @@ pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<Non
     }
     let first_non = non.len();
     if s.bytes().any(|b| b.is_ascii_digit()) {
+        let digits = s.bytes().filter(u8::is_ascii_digit).count();
+        let has = |c: char| s.contains(c);
         for (kind, re) in masks() {
+            // Cheap tests that rule a pattern out before running it.
+            let possible = match kind {
+                NonFigureKind::Version => has('.'),
+                NonFigureKind::Phone => digits >= 7,
+                NonFigureKind::Time => {
+                    has(':')
+                        || has('：')
+                        || has('点')
+                        || has('時')
+                        || s.bytes().any(|b| b == b'm' || b == b'M')
+                }
+                _ => true,
+            };
+            if !possible {
+                continue;
+            }
             for m in re.find_iter(s) {
                 // Only what contains a digit (or a Chinese ordinal) is masked.
                 let ms = Span::new(span.start + m.start(), span.start + m.end());
@@ -163,22 +181,36 @@ pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<Non
             }
         }
     }
+    non[first_non..].sort_by_key(|n| n.span.start);
     let masked = &non[first_non..];
+    let mut next_mask = 0;
     let mut i = 0;
+    let bytes = s.as_bytes();
     while i < s.len() {
         let abs = span.start + i;
-        if let Some(m) = masked
-            .iter()
-            .find(|m| m.span.start <= abs && abs < m.span.end)
-        {
+        while next_mask < masked.len() && masked[next_mask].span.end <= abs {
+            next_mask += 1;
+        }
+        if let Some(m) = masked.get(next_mask).filter(|m| m.span.start <= abs) {
             i = m.span.end - span.start;
             continue;
         }
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() {
+            // A whole word at once: a number word (two, thirty) or nothing.
+            let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            if !(word_start && read_en_number(s, i).is_some()) {
+                while i < s.len() && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                continue;
+            }
+        } else if b.is_ascii() && !b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
         let c = s[i..].chars().next().unwrap_or(' ');
-        if c.is_ascii_digit()
-            || is_cn_numeral(c)
-            || (c.is_ascii_alphabetic() && read_en_number(s, i).is_some())
-        {
+        if c.is_ascii_digit() || is_cn_numeral(c) || c.is_ascii_alphabetic() {
             let prev = s[..i].chars().next_back();
             // Digits glued to letters are part of a word (handled as identifiers above).
             if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '.') && c.is_ascii_digit() {
@@ -210,7 +242,26 @@ fn looks_like_figure(m: &str) -> bool {
 }
 
 pub(crate) fn is_cn_numeral(c: char) -> bool {
-    "零〇一二两三四五六七八九十百千万亿半".contains(c)
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+            | '半'
+    )
 }
 
 fn cn_digit(c: char) -> Option<u64> {
@@ -439,6 +490,19 @@ static UNITS: &[Unit] = &[
     u("t", C),
 ];
 
+/// The units whose first byte (ASCII letters lower-cased) is `b`.
+fn units_starting_with(b: u8) -> impl Iterator<Item = &'static Unit> {
+    static INDEX: OnceLock<Vec<Vec<u16>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut idx = vec![Vec::new(); 256];
+        for (i, u) in UNITS.iter().enumerate() {
+            idx[u.text.as_bytes()[0].to_ascii_lowercase() as usize].push(i as u16);
+        }
+        idx
+    });
+    index[b as usize].iter().map(|&i| &UNITS[i as usize])
+}
+
 const MAGNITUDES: &[(&str, f64)] = &[
     ("亿", 1e8),
     ("万", 1e4),
@@ -475,6 +539,18 @@ const CURRENCY_BEFORE: &[&str] = &[
 /// Reads one figure at byte `i` of `s`. Returns it and the byte offset after it.
 fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(Figure, usize)> {
     let (value, mut end, chinese) = read_number(s, i)?;
+    // A Chinese numeral in a word (一定, 统一, 十分) is not followed by a unit, a range
+    // or a lower bound: reject it before the full unit search.
+    if chinese && !s[i..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        let next = s[end..].chars().next().unwrap_or(' ');
+        let mut buf = [0u8; 4];
+        let next_str: &str = next.encode_utf8(&mut buf);
+        if !units_starting_with(next_str.as_bytes()[0]).any(|u| u.text.starts_with(next))
+            && !matches!(next, '多' | '余' | '至' | '到' | '~' | '～' | '-' | '以')
+        {
+            return None;
+        }
+    }
     let mut start = i;
     let mut kind: Option<FigureKind> = None;
     let mut unit = String::new();
@@ -543,7 +619,8 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         .get(..rest2.len().min(16))
         .map(str::to_ascii_lowercase);
     let mut found: Option<&Unit> = None;
-    for un in UNITS {
+    let first = rest2.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+    for un in units_starting_with(first) {
         let ok = if un.text.is_ascii() && un.text.bytes().any(|b| b.is_ascii_alphabetic()) {
             lower.as_deref().is_some_and(|l| l.starts_with(un.text))
                 && !next_is_alpha(rest2, un.text.len())
@@ -617,7 +694,7 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         }
     }
     // Leading lower bound: over 50, more than 100, at least 20, 超过50.
-    let lead = s[..start].trim_end().to_ascii_lowercase();
+    let lead = tail(&s[..start], 24).trim_end().to_ascii_lowercase();
     for lb in [
         "over",
         "more than",
@@ -637,7 +714,7 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     // A rating written without unit: 4.87 after 评分/rating/score, or x.x/5.
     let mut kind = kind.unwrap_or(FigureKind::Plain);
     if kind == FigureKind::Plain && value <= 5.0 && s[i..end].contains('.') {
-        let lead = s[..start].to_ascii_lowercase();
+        let lead = tail(&s[..start], 24).to_ascii_lowercase();
         let mut tail = lead
             .trim_end()
             .trim_end_matches([':', '：', '为', '是'])
@@ -670,7 +747,8 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     if chinese && s[i..end].starts_with('一') && value == 1.0 && upper.is_none() {
         return None;
     }
-    let deadline = kind == FigureKind::Duration && is_deadline(&s[..start], &s[end..]);
+    let deadline =
+        kind == FigureKind::Duration && is_deadline(tail(&s[..start], 32), head(&s[end..], 32));
     Some((
         Figure {
             span: Span::new(base + start, base + end),
@@ -691,6 +769,24 @@ const DEADLINE_VERBS: &[&str] = &[
     "补发", "上门", "寄出", "出库", "揽收", "给出", "反馈", "ship", "deliver", "reply", "respond",
     "refund", "arrive", "dispatch", "resolve",
 ];
+
+/// The last `n` bytes of `s` or a little less, on a character boundary.
+fn tail(s: &str, n: usize) -> &str {
+    let mut i = s.len().saturating_sub(n);
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    &s[i..]
+}
+
+/// The first `n` bytes of `s` or a little less, on a character boundary.
+fn head(s: &str, n: usize) -> &str {
+    let mut i = n.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    &s[..i]
+}
 
 const FUNCTION_WORDS: &[&str] = &[
     "of", "the", "a", "an", "to", "in", "on", "at", "and", "or", "for", "by", "with", "from", "is",
@@ -783,10 +879,25 @@ fn read_en_number(s: &str, i: usize) -> Option<(f64, usize)> {
         return None;
     }
     let rest = &s[i..];
-    EN_NUMBERS.iter().find_map(|(w, v)| {
-        let head = rest.get(..w.len())?;
-        (head.eq_ignore_ascii_case(w) && !next_is_alpha(rest, w.len())).then_some((*v, i + w.len()))
-    })
+    // Number words start with one of these letters; most words are rejected here.
+    let first = rest.as_bytes().first()?.to_ascii_lowercase();
+    if !matches!(first, b'o' | b't' | b'f' | b's' | b'e' | b'n') {
+        return None;
+    }
+    // The whole word, lower-cased in a small buffer, compared once.
+    let len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if len > 7 {
+        return None;
+    }
+    let mut buf = [0u8; 7];
+    for (d, c) in buf.iter_mut().zip(rest.bytes()) {
+        *d = c.to_ascii_lowercase();
+    }
+    let word = &buf[..len];
+    EN_NUMBERS
+        .iter()
+        .find(|(w, _)| w.as_bytes() == word)
+        .map(|(_, v)| (*v, i + len))
 }
 
 /// Reads an Arabic (1,200.5) or Chinese (三十, 两万) number at byte `i`.

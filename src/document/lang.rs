@@ -30,6 +30,11 @@ impl Lang {
 /// two characters and an English one about five letters, so letters count a third.
 /// `fallback` is used for text with neither (numbers, punctuation).
 pub fn detect(text: &str, fallback: Lang) -> Lang {
+    detect_opt(text).unwrap_or(fallback)
+}
+
+/// Like [`detect`], `None` for text with neither Han characters nor Latin letters.
+pub fn detect_opt(text: &str) -> Option<Lang> {
     let mut han = 0usize;
     let mut latin = 0usize;
     for c in text.chars() {
@@ -39,8 +44,8 @@ pub fn detect(text: &str, fallback: Lang) -> Lang {
             latin += 1;
         }
     }
-    match (han, latin) {
-        (0, 0) => fallback,
+    Some(match (han, latin) {
+        (0, 0) => return None,
         (0, _) => Lang::En,
         (_, 0) => Lang::Zh,
         (h, l) => {
@@ -54,7 +59,7 @@ pub fn detect(text: &str, fallback: Lang) -> Lang {
                 Lang::Mixed
             }
         }
-    }
+    })
 }
 
 #[cfg(test)]

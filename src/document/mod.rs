@@ -53,6 +53,8 @@ pub struct Sentence {
     pub matches: Range<usize>,
     pub evidence: Evidence,
     pub has_benchmark: bool,
+    /// Whether the sentence has any quotation mark (most do not; see [`is_quoted`]).
+    pub has_quotes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,18 +107,20 @@ impl Document {
             boundaries: Vec::new(),
             text,
         };
-        let fallback = opts
-            .lang
-            .unwrap_or_else(|| lang::detect(&doc.text, Lang::Zh));
-        let fallback = if fallback == Lang::Mixed {
-            Lang::Zh
-        } else {
-            fallback
-        };
+        // The document's language, for sentences with neither Han nor Latin letters;
+        // computed only when such a sentence occurs.
+        let doc_lang = std::cell::OnceCell::new();
         for r in &raw {
             let s = r.span.slice(&doc.text);
             let has_han = s.chars().any(is_han);
-            let lang = opts.lang.unwrap_or_else(|| lang::detect(s, fallback));
+            let lang = opts.lang.unwrap_or_else(|| {
+                lang::detect_opt(s).unwrap_or_else(|| {
+                    *doc_lang.get_or_init(|| match lang::detect(&doc.text, Lang::Zh) {
+                        Lang::Mixed => Lang::Zh,
+                        l => l,
+                    })
+                })
+            });
             let t0 = doc.tokens.len();
             tokens::tokenize(&doc.text, r.span, has_han, &mut doc.tokens);
             if has_han {
@@ -140,6 +144,7 @@ impl Document {
                 matches: 0..0,
                 evidence: Evidence::default(),
                 has_benchmark: false,
+                has_quotes: s.contains(['“', '「', '『', '‘', '《', '"']),
             });
         }
         doc.boundaries.sort_unstable();
@@ -318,7 +323,7 @@ impl Document {
     /// it is part of a request to the other party (请您, please) in the same clause.
     pub fn cancel_reason(&self, lexicons: &Lexicons, si: usize, span: Span) -> Option<Cancel> {
         let s = &self.sentences[si];
-        if is_quoted(&self.text, s.span, span) {
+        if s.has_quotes && is_quoted(&self.text, s.span, span) {
             return Some(Cancel::Quoted);
         }
         let clause_start = clause_start(&self.text, s.span.start, span.start);

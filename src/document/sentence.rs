@@ -341,6 +341,36 @@ fn emit(text: &str, o: &Open, start: usize, end: usize, out: &mut Vec<RawSentenc
     }
 }
 
+/// A line being scanned: visible characters of `text[from..to]`, read in place.
+struct Line<'a> {
+    text: &'a str,
+    from: usize,
+    to: usize,
+    /// Hidden ranges that touch this line (usually none).
+    hidden: Vec<Span>,
+}
+
+impl Line<'_> {
+    fn hidden_at(&self, p: usize) -> Option<usize> {
+        self.hidden
+            .iter()
+            .find(|h| h.start <= p && p < h.end)
+            .map(|h| h.end)
+    }
+
+    /// The visible character at or after byte `p`, with its position.
+    fn char_at(&self, mut p: usize) -> Option<(usize, char)> {
+        while p < self.to {
+            if let Some(end) = self.hidden_at(p) {
+                p = end;
+                continue;
+            }
+            return self.text[p..self.to].chars().next().map(|c| (p, c));
+        }
+        None
+    }
+}
+
 /// Scans `text[from..to]` (one line's visible content), emitting the sentences that end in
 /// it; a sentence still open at the end of the line stays open in `o`.
 fn scan(
@@ -351,28 +381,33 @@ fn scan(
     o: &mut Open,
     out: &mut Vec<RawSentence>,
 ) {
-    let chars: Vec<(usize, char)> = text[from..to]
-        .char_indices()
-        .map(|(i, c)| (from + i, c))
-        .filter(|&(p, _)| !hidden.iter().any(|h| h.start <= p && p < h.end))
-        .collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    let line = Line {
+        text,
+        from,
+        to,
+        hidden: hidden
+            .iter()
+            .filter(|h| h.start < to && h.end > from)
+            .copied()
+            .collect(),
+    };
+    let mut prev: Option<char> = None;
+    let mut i = from;
+    while let Some((pos, c)) = line.char_at(i) {
+        let len = c.len_utf8();
+        i = pos + len;
         if c.is_whitespace() {
-            i += 1;
+            prev = Some(c);
             continue;
         }
         if o.start.is_none() {
             o.start = Some(pos);
         }
-        o.last = pos + c.len_utf8();
+        o.last = pos + len;
         if is_opener(c) {
             if o.depth == 0 {
                 // Direct speech: a quote opened after a colon or at the sentence start.
-                o.speech = o.start == Some(pos)
-                    || i.checked_sub(1)
-                        .is_some_and(|j| matches!(chars[j].1, '：' | ':'));
+                o.speech = o.start == Some(pos) || matches!(prev, Some('：' | ':'));
             }
             o.depth += 1;
         } else if is_closer(c) {
@@ -380,57 +415,59 @@ fn scan(
         } else if c == '"' {
             o.straight_quote = !o.straight_quote;
         }
+        prev = Some(c);
         let ends = if is_cjk_terminator(c) {
             true
         } else if matches!(c, '.' | '!' | '?' | ';') {
-            ascii_terminator(text, &chars, i)
+            ascii_terminator(&line, pos, c)
         } else {
             false
         };
+        if !ends {
+            continue;
+        }
         let inside = o.depth > 0 || o.straight_quote;
         // A terminator right before the mark that closes the only open quote or bracket
         // ends the sentence after that mark: 他说：“我们会尽力。”
-        let closes_quote = ends
-            && o.depth == 1
+        let next = line.char_at(i);
+        let closes_quote = o.depth == 1
             && o.speech
             && !o.straight_quote
-            && chars.get(i + 1).is_some_and(|&(_, d)| is_closer(d))
-            && chars
-                .get(i + 2)
-                .is_none_or(|&(_, d)| !is_cjk_terminator(d) && !is_closer(d));
-        if ends && (!inside || closes_quote) {
-            let mut j = i + 1;
-            if closes_quote {
-                o.depth = 0;
-            }
-            while let Some(&(p, d)) = chars.get(j) {
-                if is_cjk_terminator(d)
-                    || matches!(d, '!' | '?' | '.' | '"' | '’')
-                    || (is_closer(d) && (closes_quote || o.depth == 0))
-                {
-                    o.last = p + d.len_utf8();
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-            if let Some(start) = o.start.take() {
-                emit(text, o, start, o.last, out);
-            }
-            o.depth = 0;
-            o.straight_quote = false;
-            i = j;
+            && next.is_some_and(|(_, d)| is_closer(d))
+            && next
+                .and_then(|(p, d)| line.char_at(p + d.len_utf8()))
+                .is_none_or(|(_, d)| !is_cjk_terminator(d) && !is_closer(d));
+        if inside && !closes_quote {
             continue;
         }
-        i += 1;
+        if closes_quote {
+            o.depth = 0;
+        }
+        // Take following terminators and closing marks with this sentence.
+        while let Some((p, d)) = line.char_at(i) {
+            if is_cjk_terminator(d)
+                || matches!(d, '!' | '?' | '.' | '"' | '’')
+                || (is_closer(d) && (closes_quote || o.depth == 0))
+            {
+                o.last = p + d.len_utf8();
+                i = o.last;
+                prev = Some(d);
+            } else {
+                break;
+            }
+        }
+        if let Some(start) = o.start.take() {
+            emit(text, o, start, o.last, out);
+        }
+        o.depth = 0;
+        o.straight_quote = false;
     }
 }
 
-/// Whether the ASCII terminator at `chars[i]` ends a sentence.
-fn ascii_terminator(text: &str, chars: &[(usize, char)], i: usize) -> bool {
-    let c = chars[i].1;
-    let prev = i.checked_sub(1).map(|j| chars[j].1);
-    let next = chars.get(i + 1).map(|&(_, d)| d);
+/// Whether the ASCII terminator `c` at byte `pos` ends a sentence.
+fn ascii_terminator(line: &Line, pos: usize, c: char) -> bool {
+    let text = line.text;
+    let next = line.char_at(pos + 1).map(|(_, d)| d);
     // What follows must be the end, a space, CJK text or a closing mark.
     let next_ok = match next {
         None => true,
@@ -442,36 +479,30 @@ fn ascii_terminator(text: &str, chars: &[(usize, char)], i: usize) -> bool {
     if c != '.' {
         return true;
     }
-    // Decimal points never end a sentence: followed by a digit is already excluded above.
-    // Abbreviations and initials.
-    let word_start = (0..i)
-        .rev()
-        .take_while(|&j| chars[j].1.is_ascii_alphabetic() || chars[j].1 == '.')
-        .last();
-    if let Some(ws) = word_start {
-        let word = &text[chars[ws].0..chars[i].0];
-        let lower = word.to_ascii_lowercase();
-        if ABBREVIATIONS.contains(&lower.as_str()) {
-            return false;
-        }
-        if word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()) {
-            return false;
-        }
-    }
-    if prev.is_none() {
+    if pos == line.from {
         return false;
     }
-    // A lower-case word after the space means the sentence goes on.
-    let mut j = i + 1;
-    while j < chars.len() && chars[j].1 == ' ' {
-        j += 1;
+    // Abbreviations and initials: the letters (and dots) right before the dot.
+    let bytes = text.as_bytes();
+    let mut ws = pos;
+    while ws > line.from && (bytes[ws - 1].is_ascii_alphabetic() || bytes[ws - 1] == b'.') {
+        ws -= 1;
     }
-    if let Some(&(_, d)) = chars.get(j) {
-        if d.is_ascii_lowercase() {
+    if ws < pos {
+        let word = &text[ws..pos];
+        if ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word)) {
+            return false;
+        }
+        if word.len() == 1 && word.as_bytes()[0].is_ascii_uppercase() {
             return false;
         }
     }
-    true
+    // A lower-case word after the space means the sentence goes on.
+    let mut j = pos + 1;
+    while j < line.to && bytes[j] == b' ' {
+        j += 1;
+    }
+    !(j < line.to && bytes[j].is_ascii_lowercase())
 }
 
 #[cfg(test)]

@@ -25,6 +25,8 @@ pub enum Pos {
     /// A Latin-script word (English, or an ASCII token inside Chinese text).
     Word,
     Other,
+    /// A Chinese word not looked up yet: see [`Token::pos`].
+    Unknown,
 }
 
 impl Pos {
@@ -48,7 +50,18 @@ impl Pos {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub span: Span,
-    pub pos: Pos,
+    /// The part of speech when known without a lookup; read it with [`Token::pos`].
+    pos: Pos,
+}
+
+impl Token {
+    /// The part of speech, looked up in jieba's dictionary for Chinese words.
+    pub fn pos(&self, text: &str) -> Pos {
+        match self.pos {
+            Pos::Unknown => pos_of(self.span.slice(text)),
+            p => p,
+        }
+    }
 }
 
 const TRIMMED_DICT: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba-trimmed.txt"));
@@ -71,6 +84,18 @@ pub fn segmenter() -> &'static Jieba {
     })
 }
 
+/// The part of speech of a Chinese word, from jieba's dictionary (no HMM: `tag` with the
+/// HMM loads and parses jieba's 2.5 MB POS model, about 40% of a cold start). A word the
+/// dictionary does not know is most often a name, so it counts as a noun.
+pub fn pos_of(word: &str) -> Pos {
+    let tags = segmenter().tag(word, false);
+    match tags.as_slice() {
+        [t] if t.word == word => Pos::from_tag(t.tag, word),
+        _ if word.chars().count() >= 2 => Pos::Noun,
+        _ => Pos::Other,
+    }
+}
+
 /// Starts loading the segmenter on another thread.
 pub fn warm_up() {
     if JIEBA.get().is_none() {
@@ -85,28 +110,19 @@ pub fn warm_up() {
 pub fn tokenize(text: &str, span: Span, han: bool, out: &mut Vec<Token>) {
     let s = span.slice(text);
     if han {
-        // Segmentation with jieba's HMM for unknown words; parts of speech from the
-        // dictionary only (`tag` with the HMM would load and parse jieba's 2.5 MB POS
-        // model on first use, about 40% of a cold start). A Chinese word the dictionary
-        // does not know is most often a name, so it counts as a noun.
+        // Segmentation with jieba's HMM for unknown words. Parts of speech are looked up
+        // later, only for the tokens a rule asks about ([`pos_of`]).
         let j = segmenter();
-        let tags = j.tag(s, false);
-        let mut ti = 0;
         let offset = |w: &str| w.as_ptr() as usize - s.as_ptr() as usize;
         for w in j.cut(s, true).into_iter().map(|t| t.word) {
             if w.trim().is_empty() {
                 continue;
             }
             let start = offset(w);
-            while ti < tags.len() && offset(tags[ti].word) < start {
-                ti += 1;
-            }
-            let pos = match tags.get(ti) {
-                Some(t) if offset(t.word) == start && t.word.len() == w.len() => {
-                    Pos::from_tag(t.tag, w)
-                }
-                _ if w.chars().count() >= 2 && w.chars().all(super::sentence::is_han) => Pos::Noun,
-                _ => Pos::from_tag("", w),
+            let pos = if w.chars().any(super::sentence::is_han) {
+                Pos::Unknown
+            } else {
+                Pos::from_tag("", w)
             };
             out.push(Token {
                 span: Span::new(span.start + start, span.start + start + w.len()),
@@ -168,7 +184,9 @@ mod tests {
         let mut out = Vec::new();
         let han = text.chars().any(super::super::sentence::is_han);
         tokenize(text, Span::new(0, text.len()), han, &mut out);
-        out.iter().map(|t| (t.span.slice(text), t.pos)).collect()
+        out.iter()
+            .map(|t| (t.span.slice(text), t.pos(text)))
+            .collect()
     }
 
     #[test]

@@ -95,7 +95,7 @@ fn noun_follows(doc: &Document, si: usize, end: usize, lang: Lang) -> bool {
     match lang {
         Lang::En => next.next().is_some_and(|t| {
             let w = t.span.slice(&doc.text).to_ascii_lowercase();
-            t.pos == Pos::Word
+            t.pos(&doc.text) == Pos::Word
                 && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 && !NOT_NOUNS.contains(&w.as_str())
         }),
@@ -103,7 +103,7 @@ fn noun_follows(doc: &Document, si: usize, end: usize, lang: Lang) -> bool {
             // 很多客户, 大量的订单, 很多大品牌: a noun within three tokens (allowing 的 and
             // adjectives).
             for t in next.by_ref().take(3) {
-                match t.pos {
+                match t.pos(&doc.text) {
                     Pos::Noun | Pos::Word => return true,
                     Pos::Adjective => continue,
                     _ if t.span.slice(&doc.text) == "的" => continue,
