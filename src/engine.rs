@@ -8,7 +8,7 @@ use crate::config::{Config, ConfigError};
 use crate::document::{DocOptions, Document, Lang};
 use crate::input::{self, Decoded, Encoding};
 use crate::lexicon::Lexicons;
-use crate::rules::{self, Context, SentenceScores};
+use crate::rules::{self, Context, Scorer, SentenceScores};
 use crate::Diagnostic;
 
 /// Settings from the command line that apply to every file.
@@ -89,9 +89,22 @@ impl Resolved {
     }
 }
 
+/// Loads the sentence model when a file first needs it; an error is a one-line reason.
+pub type ScorerLoader = Box<dyn FnMut() -> Result<Arc<dyn Scorer>, String> + Send>;
+
+enum ModelState {
+    Off,
+    Pending(ScorerLoader),
+    Ready(Arc<dyn Scorer>),
+    Unavailable,
+}
+
 /// Lints files, with configuration looked up per directory and cached.
 pub struct Linter {
     settings: Settings,
+    model: ModelState,
+    /// Things the user should hear about once (the model could not be loaded...).
+    notices: Vec<String>,
     /// Config file path → resolved config.
     configs: HashMap<PathBuf, Arc<Resolved>>,
     /// Directory → config file that applies there.
@@ -103,6 +116,8 @@ impl Linter {
     pub fn new(settings: Settings) -> Result<Linter, ConfigError> {
         let mut linter = Linter {
             settings,
+            model: ModelState::Off,
+            notices: Vec::new(),
             configs: HashMap::new(),
             dirs: HashMap::new(),
             defaults: Arc::new(Resolved::defaults()),
@@ -118,6 +133,76 @@ impl Linter {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Uses the sentence model, loaded by `loader` the first time a file needs it.
+    pub fn with_model(mut self, loader: ScorerLoader) -> Linter {
+        self.model = ModelState::Pending(loader);
+        self
+    }
+
+    /// Uses an already loaded scorer.
+    pub fn with_scorer(mut self, scorer: Arc<dyn Scorer>) -> Linter {
+        self.model = ModelState::Ready(scorer);
+        self
+    }
+
+    /// Messages collected while linting (each once), for the front end to show.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    fn scorer(&mut self) -> Option<Arc<dyn Scorer>> {
+        if let ModelState::Pending(loader) = &mut self.model {
+            self.model = match loader() {
+                Ok(s) => ModelState::Ready(s),
+                Err(e) => {
+                    self.notices.push(format!(
+                        "sentence model unavailable ({e}); lexicon rules only (pass --no-model to silence this)"
+                    ));
+                    ModelState::Unavailable
+                }
+            };
+        }
+        match &self.model {
+            ModelState::Ready(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// Scores the sentences rules judge (statements) with the model, if there is one.
+    fn scores(&mut self, doc: &Document) -> Option<SentenceScores> {
+        if matches!(self.model, ModelState::Off | ModelState::Unavailable) {
+            return None;
+        }
+        let idx: Vec<usize> = (0..doc.sentences.len())
+            .filter(|&si| rules::is_statement(doc, si))
+            .collect();
+        if idx.is_empty() {
+            return None;
+        }
+        let scorer = self.scorer()?;
+        let texts: Vec<&str> = idx.iter().map(|&si| doc.sentence_text(si)).collect();
+        match scorer.score(&texts) {
+            Ok(probs) => {
+                let (thresholds, veto_below) = scorer.calibration();
+                let mut per_sentence = vec![[None; rules::Signal::COUNT]; doc.sentences.len()];
+                for (si, p) in idx.into_iter().zip(probs) {
+                    per_sentence[si] = p;
+                }
+                Some(SentenceScores {
+                    per_sentence,
+                    thresholds,
+                    veto_below,
+                })
+            }
+            Err(e) => {
+                self.notices
+                    .push(format!("sentence model failed: {e}; lexicon rules only"));
+                self.model = ModelState::Unavailable;
+                None
+            }
+        }
     }
 
     /// The configuration that applies to files in `dir`.
@@ -197,7 +282,13 @@ impl Linter {
         self.lint_bytes(name, Path::new(name), bytes, &resolved)
     }
 
-    fn lint_bytes(&self, shown: &str, path: &Path, bytes: &[u8], resolved: &Resolved) -> Outcome {
+    fn lint_bytes(
+        &mut self,
+        shown: &str,
+        path: &Path,
+        bytes: &[u8],
+        resolved: &Resolved,
+    ) -> Outcome {
         let Decoded { text, encoding } = match input::decode(bytes) {
             Ok(d) => d,
             Err(e @ input::DecodeError::Binary { .. }) => {
@@ -218,7 +309,8 @@ impl Linter {
             lang: self.settings.lang,
         };
         let doc = Document::build(text, &resolved.lexicons, opts);
-        let diagnostics = run_rules(&doc, resolved, &self.settings, None);
+        let scores = self.scores(&doc);
+        let diagnostics = run_rules(&doc, resolved, &self.settings, scores.as_ref());
         let Document {
             text, line_index, ..
         } = doc;

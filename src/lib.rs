@@ -12,8 +12,10 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod engine;
+pub mod fsutil;
 pub mod input;
 pub mod lexicon;
+pub mod model;
 pub mod render;
 pub mod rules;
 

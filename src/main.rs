@@ -10,9 +10,12 @@ fn main() {
         // Load the Chinese segmenter while input is read and configuration parsed.
         answerlint::document::tokens::warm_up();
     }
+    let flag = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     let term = Terminal {
         stdout_is_tty: std::io::stdout().is_terminal(),
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        stderr_is_tty: std::io::stderr().is_terminal(),
+        no_color: flag("NO_COLOR"),
+        no_model_env: flag("ANSWERLINT_NO_MODEL"),
     };
     let out = cli::run(cli, &mut std::io::stdin().lock(), term);
     // A closed pipe (answerlint ... | head) is not an error worth a panic.

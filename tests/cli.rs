@@ -9,7 +9,8 @@ use serde_json::Value;
 
 fn cmd() -> Command {
     let mut c = Command::cargo_bin("answerlint").unwrap();
-    c.env("NO_COLOR", "1");
+    // These tests pin the lexicon and pattern rules; tests/model.rs covers the model.
+    c.env("NO_COLOR", "1").env("ANSWERLINT_NO_MODEL", "1");
     c
 }
 

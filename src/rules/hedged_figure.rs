@@ -29,7 +29,7 @@ use crate::document::{Document, FigureKind, Lang};
 use crate::lexicon::List;
 use crate::{Diagnostic, Severity, Source, Span};
 
-use super::{is_statement, msg, Context, Rule, RuleMeta};
+use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
 
 pub struct HedgedFigure;
 
@@ -61,6 +61,11 @@ impl Rule for HedgedFigure {
             if figures.is_empty() {
                 continue;
             }
+            let verdict = cx.verdict(si, Signal::HedgedFigure, doc.sentences[si].lang);
+            if verdict.is_some_and(|v| v.vetoes) {
+                continue;
+            }
+            let found_before = out.len();
             let mut last_end = 0;
             for m in doc.sentence_matches(si) {
                 if m.list != List::Hedge || m.span.start < last_end {
@@ -120,8 +125,24 @@ impl Rule for HedgedFigure {
                 );
                 let mut d = META.diagnostic(span, message, Source::Pattern);
                 d.suggestion = Some(e.note.clone());
+                d.confidence = verdict.map(|v| v.probability);
                 out.push(d);
                 last_end = span.end;
+            }
+            // A hedge the lists do not know (差不多, "give or take"): the model alone.
+            if out.len() == found_before {
+                if let Some(v) = verdict.filter(|v| v.flags) {
+                    let p = v.probability;
+                    let lang = doc.sentences[si].lang;
+                    let message = msg(
+                        lang,
+                        format!("这句话里的数字或时限被模糊表述软化（模型判断，置信度{p:.2}）：给出确定的数字和凭证"),
+                        format!("a figure or deadline in this sentence is softened (model, confidence {p:.2}): state it firmly, with its proof"),
+                    );
+                    let mut d = META.diagnostic(doc.sentences[si].span, message, Source::Model);
+                    d.confidence = Some(p);
+                    out.push(d);
+                }
             }
         }
     }

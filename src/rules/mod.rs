@@ -73,10 +73,34 @@ impl Signal {
     pub const COUNT: usize = 4;
 }
 
-/// Probabilities per sentence and signal, from a model; absent when no model ran.
+/// Probabilities per sentence and signal from a sentence model, with the decision
+/// thresholds it was calibrated with; absent when no model ran.
 #[derive(Debug, Clone, Default)]
 pub struct SentenceScores {
+    /// Indexed by sentence; `None` where the model did not look at a sentence.
     pub per_sentence: Vec<[Option<f32>; Signal::COUNT]>,
+    /// Per signal: the probability at or above which the model alone flags, [zh, en].
+    pub thresholds: [[f32; 2]; Signal::COUNT],
+    /// Per signal: below this probability the model overrules a lexicon finding.
+    pub veto_below: [Option<f32>; Signal::COUNT],
+}
+
+/// Something that scores sentences: the sentence model, or a stand-in in tests.
+pub trait Scorer: Send + Sync {
+    /// Probabilities per signal for each text.
+    fn score(&self, texts: &[&str]) -> Result<Vec<[Option<f32>; Signal::COUNT]>, String>;
+    /// ([zh, en] thresholds, veto thresholds) per signal.
+    fn calibration(&self) -> ([[f32; 2]; Signal::COUNT], [Option<f32>; Signal::COUNT]);
+}
+
+/// The model's view of one sentence for one signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict {
+    pub probability: f32,
+    /// Confident enough to flag on its own.
+    pub flags: bool,
+    /// Low enough to overrule a lexicon finding.
+    pub vetoes: bool,
 }
 
 /// What rules get besides the document.
@@ -91,6 +115,18 @@ impl Context<'_> {
         self.scores
             .and_then(|s| s.per_sentence.get(si))
             .and_then(|p| p[signal as usize])
+    }
+
+    /// The model's verdict for `signal` in sentence `si` of language `lang`.
+    pub fn verdict(&self, si: usize, signal: Signal, lang: Lang) -> Option<Verdict> {
+        let s = self.scores?;
+        let p = self.score(si, signal)?;
+        let t = s.thresholds[signal as usize][usize::from(lang == Lang::En)];
+        Some(Verdict {
+            probability: p,
+            flags: p >= t,
+            vetoes: s.veto_below[signal as usize].is_some_and(|v| p < v),
+        })
     }
 }
 
@@ -115,7 +151,7 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 
 /// Whether a sentence is answer text a rule should judge: not a heading (the question)
 /// and not itself a question.
-pub(crate) fn is_statement(doc: &Document, si: usize) -> bool {
+pub fn is_statement(doc: &Document, si: usize) -> bool {
     let s = &doc.sentences[si];
     if s.kind == crate::document::BlockKind::Heading {
         return false;

@@ -32,7 +32,7 @@
 use crate::document::{Document, Lang};
 use crate::{Diagnostic, Severity, Source};
 
-use super::{is_statement, msg, Context, Rule, RuleMeta};
+use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
 
 pub struct UnsupportedFigure;
 
@@ -53,6 +53,17 @@ impl Rule for UnsupportedFigure {
         for si in 0..doc.sentences.len() {
             let s = &doc.sentences[si];
             if !is_statement(doc, si) || s.evidence.specific.is_some() {
+                continue;
+            }
+            // Evidence the lists miss ("the numbers are in the export we sent"), or figures
+            // the model is sure are not business figures.
+            if cx
+                .verdict(si, Signal::Evidence, s.lang)
+                .is_some_and(|v| v.flags)
+                || cx
+                    .verdict(si, Signal::BusinessFigure, s.lang)
+                    .is_some_and(|v| v.vetoes)
+            {
                 continue;
             }
             let figures: Vec<_> = doc

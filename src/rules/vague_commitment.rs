@@ -33,7 +33,7 @@ use crate::document::{Cancel, Document, Lang};
 use crate::lexicon::List;
 use crate::{Diagnostic, Severity, Source};
 
-use super::{is_statement, msg, Context, Rule, RuleMeta};
+use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
 
 pub struct VagueCommitment;
 
@@ -75,6 +75,8 @@ impl Rule for VagueCommitment {
                 continue;
             }
             let lang = doc.sentences[si].lang;
+            let verdict = cx.verdict(si, Signal::VagueCommitment, lang);
+            let found_before = out.len();
             let mut last_end = 0;
             for m in doc.sentence_matches(si) {
                 if m.list != List::VagueCommitment || m.span.start < last_end {
@@ -85,6 +87,9 @@ impl Rule for VagueCommitment {
                 let cancel = doc
                     .cancel_reason(cx.lexicons, si, m.span)
                     .filter(|c| !(*c == Cancel::Request && e.category == "reassurance"));
+                if verdict.is_some_and(|v| v.vetoes) {
+                    continue;
+                }
                 if cancel.is_some()
                     || is_name(doc, m.span.end)
                     || is_past(doc, si, m.span.end, e.lang)
@@ -139,8 +144,28 @@ impl Rule for VagueCommitment {
                 };
                 let mut d = META.diagnostic(m.span, message, Source::Lexicon);
                 d.suggestion = Some(e.note.clone());
+                d.confidence = verdict.map(|v| v.probability);
                 out.push(d);
                 last_end = m.span.end;
+            }
+            // What the word lists miss: the model alone, on the whole sentence.
+            if out.len() == found_before {
+                if let Some(v) = verdict.filter(|v| v.flags) {
+                    let p = v.probability;
+                    let message = msg(
+                        lang,
+                        format!("这句话像是没有可核查内容的承诺（模型判断，置信度{p:.2}）：写明时限、动作和凭证"),
+                        format!("this sentence reads as a promise with nothing checkable (model, confidence {p:.2}): state the deadline, the action and the proof"),
+                    );
+                    let mut d = META.diagnostic(doc.sentences[si].span, message, Source::Model);
+                    d.confidence = Some(p);
+                    d.suggestion = Some(msg(
+                        lang,
+                        "改成：我们将在【时限】内【具体动作】，【凭证】可查".into(),
+                        "rewrite as: we will [action] within [deadline]; [proof] available on request".into(),
+                    ));
+                    out.push(d);
+                }
             }
         }
     }

