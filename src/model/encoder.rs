@@ -323,7 +323,7 @@ pub(crate) mod tests {
         let hidden = hidden.to_vec3::<f32>().unwrap();
         let emb = rows(&e.embed(&seqs).unwrap());
         for (i, s) in seqs.iter().enumerate() {
-            let mut mean = vec![0f32; 32];
+            let mut mean = [0f32; 32];
             for tok in &hidden[i][..s.len()] {
                 for (m, v) in mean.iter_mut().zip(tok) {
                     *m += v / s.len() as f32;
