@@ -310,7 +310,7 @@ fn train(args: &TrainArgs, term: Terminal) -> Output {
         Ok(d) => d,
         Err(e) => return usage_error(e.to_string()),
     };
-    let model = match crate::model::Encoder::load_installed(&dir, &device) {
+    let model = match crate::model::Model::load_without_heads(&dir, &device) {
         Ok(m) => m,
         Err(e) => return usage_error(e.to_string()),
     };

@@ -162,3 +162,72 @@ fn firm_commitments_and_quoted_advice_are_not_flagged() {
         assert!(found.is_empty(), "flagged: {text}: {:?}", found.iter().map(|d| &d.message).collect::<Vec<_>>());
     }
 }
+
+#[test]
+fn small_per_input_vocabulary_tokenizes_like_the_full_one() {
+    let dir = model::default_model_dir();
+    let _ = model();
+    let full = model::Installed::open(&dir)
+        .unwrap()
+        .full_tokenizer()
+        .unwrap();
+    let mut texts: Vec<String> = ["zh", "en"]
+        .iter()
+        .flat_map(|l| {
+            let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("models/data/heldout/{l}.jsonl"));
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .take(150)
+                .map(|line| {
+                    serde_json::from_str::<Value>(line).unwrap()["text"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    texts.extend(
+        [
+            "ＡＢＣ１２３，全角！",
+            "tabs\tand  spaces",
+            "emoji 😀👍 ok",
+            "한국어 문장",
+            "Русский текст",
+            "ﬁ ½ ™",
+            "",
+            "   ",
+        ]
+        .map(String::from),
+    );
+    for t in &texts {
+        let want: Vec<u32> = full
+            .encode(format!("query: {t}"), false)
+            .unwrap()
+            .get_ids()
+            .to_vec();
+        let got: Vec<u32> = model()
+            .token_windows(t)
+            .unwrap()
+            .concat()
+            .into_iter()
+            .filter(|&i| i != 0 && i != 2)
+            .collect();
+        assert_eq!(got, want, "{t:?}");
+    }
+}
+
+#[test]
+fn long_text_is_windowed() {
+    let long = "我们的月产能五万件，报关单见附件二。".repeat(60);
+    let w = model().token_windows(&long).unwrap();
+    assert!(w.len() >= 2, "{} windows", w.len());
+    assert!(w
+        .iter()
+        .all(|x| x.len() <= 512 && x[0] == 0 && *x.last().unwrap() == 2));
+    let e = model().embed(&[long.as_str()], 8).unwrap();
+    let n: f32 = e[0].iter().map(|v| v * v).sum::<f32>().sqrt();
+    assert!((n - 1.0).abs() < 1e-3);
+}

@@ -78,43 +78,48 @@ pub const QUERY_PREFIX: &str = "query: ";
 /// Encoder, tokenizer and heads, ready to score sentences.
 pub struct Model {
     pub encoder: Encoder,
-    tokenizer: tokenizers::Tokenizer,
+    vocab: install::Vocab,
     pub heads: Option<Heads>,
 }
 
 impl Model {
     /// Loads an installed model from `dir` (weights memory-mapped) with the committed heads.
     pub fn load(dir: &Path, device: &Device) -> Result<Model> {
-        let inst = Installed::open(dir)?;
-        let encoder = Encoder::load(Box::new(inst.map_weights()?), device)?;
-        let tokenizer = inst.tokenizer()?;
-        Ok(Model {
-            encoder,
-            tokenizer,
-            heads: Some(Heads::builtin()?),
-        })
+        let mut m = Model::load_without_heads(dir, device)?;
+        m.heads = Some(Heads::builtin()?);
+        Ok(m)
     }
 
-    pub fn from_parts(
-        encoder: Encoder,
-        tokenizer: tokenizers::Tokenizer,
-        heads: Option<Heads>,
-    ) -> Model {
-        Model {
+    /// The encoder and tokenizer only: for training heads.
+    pub fn load_without_heads(dir: &Path, device: &Device) -> Result<Model> {
+        let inst = Installed::open(dir)?;
+        let encoder = Encoder::load(Box::new(inst.map_weights()?), device)?;
+        let vocab = inst.vocab()?;
+        Ok(Model {
             encoder,
-            tokenizer,
-            heads,
-        }
+            vocab,
+            heads: None,
+        })
     }
 
     /// Token ids of `text` for the encoder: `<s>` + "query: " + text + `</s>`, split into
     /// windows that fit the model when the text is longer.
     pub fn token_windows(&self, text: &str) -> Result<Vec<Vec<u32>>> {
-        let enc = self
-            .tokenizer
-            .encode(format!("{QUERY_PREFIX}{text}"), false)
+        let query = format!("{QUERY_PREFIX}{text}");
+        let (tokenizer, map) = self.vocab.tokenizer_for(&[&query])?;
+        self.windows(&tokenizer, &map, &query)
+    }
+
+    fn windows(
+        &self,
+        tokenizer: &tokenizers::Tokenizer,
+        map: &[u32],
+        query: &str,
+    ) -> Result<Vec<Vec<u32>>> {
+        let enc = tokenizer
+            .encode(query, false)
             .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
-        let ids = enc.get_ids();
+        let ids: Vec<u32> = enc.get_ids().iter().map(|&i| map[i as usize]).collect();
         let room = self.encoder.config.max_positions - 2;
         let windows: Vec<Vec<u32>> = if ids.is_empty() {
             vec![vec![0, 2]]
@@ -135,9 +140,12 @@ impl Model {
     /// Sentence embeddings, batched by token length (sorted, dynamic padding). Texts longer
     /// than the model's window are embedded window by window and averaged by token count.
     pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Vec<Vec<f32>>> {
+        let queries: Vec<String> = texts.iter().map(|t| format!("{QUERY_PREFIX}{t}")).collect();
+        let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
+        let (tokenizer, map) = self.vocab.tokenizer_for(&refs)?;
         let mut items: Vec<(usize, Vec<u32>)> = Vec::new();
-        for (i, t) in texts.iter().enumerate() {
-            for w in self.token_windows(t)? {
+        for (i, q) in queries.iter().enumerate() {
+            for w in self.windows(&tokenizer, &map, q)? {
                 items.push((i, w));
             }
         }
@@ -196,19 +204,5 @@ impl crate::rules::Scorer for Model {
             }
         }
         (t, v)
-    }
-}
-
-impl Encoder {
-    /// A model without heads, for training them.
-    pub fn load_installed(dir: &Path, device: &Device) -> Result<Model> {
-        let inst = Installed::open(dir)?;
-        let encoder = Encoder::load(Box::new(inst.map_weights()?), device)?;
-        let tokenizer = inst.tokenizer()?;
-        Ok(Model {
-            encoder,
-            tokenizer,
-            heads: None,
-        })
     }
 }
