@@ -72,6 +72,9 @@ pub fn device(choice: DeviceChoice) -> Result<Device> {
     }
 }
 
+/// Most padded tokens in one batch.
+const MAX_BATCH_TOKENS: usize = 2048;
+
 /// The prefix e5 expects before a text that is embedded as a query.
 pub const QUERY_PREFIX: &str = "query: ";
 
@@ -153,7 +156,20 @@ impl Model {
         order.sort_by_key(|&k| items[k].1.len());
         let h = self.encoder.config.hidden;
         let mut sums = vec![vec![0f32; h]; texts.len()];
-        for chunk in order.chunks(batch_size.max(1)) {
+        // Batches of at most `batch_size` sequences and at most MAX_BATCH_TOKENS padded
+        // tokens: with lengths sorted, a batch is padded only to its own longest sequence.
+        let mut chunks: Vec<&[usize]> = Vec::new();
+        let mut start = 0;
+        for end in 1..=order.len() {
+            let next_too_big = end < order.len()
+                && (end + 1 - start > batch_size.max(1)
+                    || (end + 1 - start) * items[order[end]].1.len() > MAX_BATCH_TOKENS);
+            if end == order.len() || next_too_big {
+                chunks.push(&order[start..end]);
+                start = end;
+            }
+        }
+        for chunk in chunks {
             let seqs: Vec<Vec<u32>> = chunk.iter().map(|&k| items[k].1.clone()).collect();
             let emb = self
                 .encoder
