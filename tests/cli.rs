@@ -21,24 +21,25 @@ fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("valid JSON")
 }
 
+/// Runs a prepared command on `stdin`, checks its exit code, and parses its JSON output.
+fn check_json(c: &mut Command, stdin: &str, code: i32) -> Value {
+    json_of(&c.write_stdin(stdin).assert().code(code).get_output().stdout)
+}
+
 #[test]
 fn stdin_with_filename_and_exit_codes() {
-    let out = cmd()
-        .args([
+    let v = check_json(
+        cmd().args([
             "check",
             "-",
             "--stdin-filename",
             "answer.md",
             "--format",
             "json",
-        ])
-        .write_stdin(WEAK_ZH)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+        ]),
+        WEAK_ZH,
+        1,
+    );
     assert_eq!(v["version"], 1);
     assert_eq!(v["files"][0]["path"], "answer.md");
     let rules: Vec<&str> = v["files"][0]["diagnostics"]
@@ -78,22 +79,18 @@ fn stdin_with_filename_and_exit_codes() {
 #[test]
 fn json_positions_are_characters_and_bytes() {
     let text = "😀 我们会尽力。\r\n第二行：尽快处理。\r\n";
-    let out = cmd()
-        .args([
+    let v = check_json(
+        cmd().args([
             "check",
             "-",
             "--format",
             "json",
             "--select",
             "vague-commitment",
-        ])
-        .write_stdin(text)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+        ]),
+        text,
+        1,
+    );
     let d = &v["files"][0]["diagnostics"];
     assert_eq!(d[0]["line"], 1);
     assert_eq!(d[0]["column"], 6); // 😀, space, 我, 们, 会, then 尽
@@ -245,15 +242,7 @@ fn directories_honour_ignore_files_and_extensions() {
     fs::write(p.join("c.rs"), WEAK_ZH).unwrap();
     fs::write(p.join("skip.md"), WEAK_ZH).unwrap();
     fs::write(p.join(".answerlintignore"), "skip.md\n").unwrap();
-    let out = cmd()
-        .args(["check", "--format", "json"])
-        .arg(p)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let v = check_json(cmd().args(["check", "--format", "json"]).arg(p), "", 1);
     let paths: Vec<String> = v["files"]
         .as_array()
         .unwrap()
@@ -279,15 +268,13 @@ fn config_levels_extras_and_errors() {
     )
     .unwrap();
     fs::write(p.join("a.md"), "这事包在我们身上。一般3天左右发货。\n").unwrap();
-    let out = cmd()
-        .args(["check", "--format", "json"])
-        .arg(p.join("a.md"))
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let v = check_json(
+        cmd()
+            .args(["check", "--format", "json"])
+            .arg(p.join("a.md")),
+        "",
+        1,
+    );
     let rules: Vec<&str> = v["files"][0]["diagnostics"]
         .as_array()
         .unwrap()
@@ -324,15 +311,7 @@ fn config_levels_extras_and_errors() {
 #[test]
 fn suppression_comments() {
     let text = "<!-- answerlint-disable-next-line vague-commitment -->\n我们会尽力解决。\n我们会尽力解决。\n";
-    let out = cmd()
-        .args(["check", "-", "--format", "json"])
-        .write_stdin(text)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let v = check_json(cmd().args(["check", "-", "--format", "json"]), text, 1);
     let lines: Vec<u64> = v["files"][0]["diagnostics"]
         .as_array()
         .unwrap()

@@ -148,8 +148,13 @@ impl Rule for VagueCommitment {
                 out.push(d);
                 last_end = m.span.end;
             }
-            // What the word lists miss: the model alone, on the whole sentence.
-            if out.len() == found_before {
+            // What the word lists miss: the model alone, on the whole sentence. A sentence
+            // that makes an absolute guarantee is unverifiable-claim's finding already.
+            let guarantee = doc
+                .sentence_matches(si)
+                .iter()
+                .any(|m| m.list == List::UnverifiableClaim);
+            if out.len() == found_before && !guarantee {
                 if let Some(v) = verdict.filter(|v| v.flags) {
                     let p = v.probability;
                     let message = msg(
