@@ -1,5 +1,7 @@
 //! The sentence model on CPU: sentences per second for batch sizes 1, 8, 32 and 128, the
-//! time to load an installed model, and peak memory (VmHWM) after the run.
+//! time to load an installed model, and peak memory (VmHWM) after the run. On a CPU with
+//! AVX512-BF16 the sentence groups run twice: the default bf16 kernel, then candle's f32
+//! matmul (`ANSWERLINT_CPU_MATMUL=f32`).
 //!
 //! `cargo bench --bench model` (installs the model on first use, like `check`).
 
@@ -44,21 +46,33 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
-    let m = Model::load(&dir, &device).unwrap();
     let texts = sentences();
-    let mut g = c.benchmark_group("embed + heads");
-    g.sample_size(10);
-    for batch in [1usize, 8, 32, 128] {
-        let n = 128;
-        let chunk: Vec<&str> = texts.iter().take(n).map(String::as_str).collect();
-        g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(
-            BenchmarkId::new("sentences, batch", batch),
-            &batch,
-            |b, &batch| b.iter(|| m.embed(black_box(&chunk), batch).unwrap().len()),
-        );
+    // Both CPU matmul kernels in one run where the CPU has AVX512-BF16, so that their
+    // ratio is measured under the same load.
+    let mut kernels = vec!["default"];
+    if device.is_cpu() && answerlint::model::cpu::bf16_supported() {
+        kernels.push("f32");
     }
-    g.finish();
+    for kernel in kernels {
+        if kernel == "f32" {
+            std::env::set_var("ANSWERLINT_CPU_MATMUL", "f32");
+        }
+        let m = Model::load(&dir, &device).unwrap();
+        std::env::remove_var("ANSWERLINT_CPU_MATMUL");
+        let mut g = c.benchmark_group(format!("embed + heads ({kernel} matmul)"));
+        g.sample_size(10);
+        for batch in [1usize, 8, 32, 128] {
+            let n = 128;
+            let chunk: Vec<&str> = texts.iter().take(n).map(String::as_str).collect();
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_with_input(
+                BenchmarkId::new("sentences, batch", batch),
+                &batch,
+                |b, &batch| b.iter(|| m.embed(black_box(&chunk), batch).unwrap().len()),
+            );
+        }
+        g.finish();
+    }
     if let Some(mb) = peak_rss_mb() {
         eprintln!("peak RSS of the benchmark process: {mb:.0} MB");
     }

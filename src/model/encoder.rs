@@ -3,8 +3,9 @@
 //! The layers follow candle-transformers' `models::bert` (embeddings + LayerNorm, twelve
 //! post-LayerNorm blocks with erf GELU, no pooler), with every linear layer a
 //! `candle_transformers::quantized_nn::Linear` built from the file's 4-bit blocks: on a GPU
-//! they run on candle's quantized kernels; on the CPU they are dequantised at load, which
-//! measured faster here (see `Encoder::load`). The word-embedding table (54 MB of the 72 MB
+//! they run on candle's quantized kernels; on the CPU they are unpacked at load into bf16
+//! pairs for AVX512-BF16 (`super::cpu`) or into f32, which measured faster here (see
+//! `Encoder::load`). The word-embedding table (54 MB of the 72 MB
 //! file) stays in the memory map; only the rows a batch uses are dequantised.
 //!
 //! Output: the mean over all tokens (padding excluded) of the last hidden state, L2
@@ -15,8 +16,10 @@ use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::LayerNorm;
 use candle_transformers::quantized_nn::Linear as QLinear;
 
-/// A linear layer: dequantised f32 on the CPU, 4-bit blocks elsewhere.
+/// A linear layer: bf16 pairs on CPUs with AVX512-BF16, dequantised f32 on other CPUs,
+/// 4-bit blocks elsewhere.
 enum Linear {
+    Bf16(super::cpu::Bf16Linear),
     F32(candle_nn::Linear),
     Q4(QLinear),
 }
@@ -24,10 +27,18 @@ enum Linear {
 impl Module for Linear {
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         match self {
+            Linear::Bf16(l) => x.contiguous()?.apply_op1_no_bwd(l),
             Linear::F32(l) => l.forward(x),
             Linear::Q4(l) => l.forward(x),
         }
     }
+}
+
+/// Which CPU kernel the linear layers use: bf16 where the CPU has AVX512-BF16, unless
+/// `ANSWERLINT_CPU_MATMUL=f32` asks for candle's f32 matmul (benchmarks compare the two).
+fn use_bf16() -> bool {
+    super::cpu::bf16_supported()
+        && std::env::var("ANSWERLINT_CPU_MATMUL").map_or(true, |v| v != "f32")
 }
 
 use super::q4::{self, Index};
@@ -86,21 +97,24 @@ impl Encoder {
         };
         let linear = |name: &str, out: usize, inp: usize| -> Result<Linear> {
             let e = idx.tensor(&format!("{name}.w"), q4::DType::Q4_0, out * inp)?;
-            let w = qtensor_from_ggml(
-                GgmlDType::Q4_0,
-                &bytes[e.range.clone()],
-                vec![out, inp],
-                device,
-            )?;
-            let bias = Some(f32t(&format!("{name}.b"), &[out])?);
-            // On the CPU the matrices are dequantised once at load (21M weights, ~85 MB):
-            // measured here, f32 matmul runs at 53 sentences/s against 30 for candle's
-            // Q4_0 x Q8_0 kernel, whose per-row dot products over 12 to 48 blocks are
-            // dominated by call overhead. Elsewhere the 4-bit blocks stay as they are.
+            let blocks = &bytes[e.range.clone()];
+            let bias = f32t(&format!("{name}.b"), &[out])?;
+            // CPUs with AVX512-BF16: bf16 pairs packed straight from the blocks (110 against
+            // 78 sentences/s for f32 at batch 32, see `cpu`). Other CPUs: dequantised once
+            // at load (21M weights, ~85 MB); f32 matmul measured 53 sentences/s against 30
+            // for candle's Q4_0 x Q8_0 kernel, whose per-row dot products over 12 to 48
+            // blocks are dominated by call overhead. Elsewhere the 4-bit blocks stay.
+            if device.is_cpu() && use_bf16() {
+                let b = bias.to_vec1::<f32>()?;
+                if let Some(l) = super::cpu::Bf16Linear::from_q4(blocks, out, inp, b) {
+                    return Ok(Linear::Bf16(l));
+                }
+            }
+            let w = qtensor_from_ggml(GgmlDType::Q4_0, blocks, vec![out, inp], device)?;
             Ok(if device.is_cpu() {
-                Linear::F32(candle_nn::Linear::new(w.dequantize(device)?, bias))
+                Linear::F32(candle_nn::Linear::new(w.dequantize(device)?, Some(bias)))
             } else {
-                Linear::Q4(QLinear::from_arc(std::sync::Arc::new(w), bias)?)
+                Linear::Q4(QLinear::from_arc(std::sync::Arc::new(w), Some(bias))?)
             })
         };
         let word = idx
@@ -134,6 +148,16 @@ impl Encoder {
             emb_ln,
             layers,
         })
+    }
+
+    /// The arithmetic of the linear layers: `bf16`, `f32` or `q4` (the embeddings differ
+    /// in the fifth decimal between them).
+    pub fn kernel(&self) -> &'static str {
+        match self.layers.first().map(|l| &l.q) {
+            Some(Linear::Bf16(_)) => "bf16",
+            Some(Linear::F32(_)) | None => "f32",
+            Some(Linear::Q4(_)) => "q4",
+        }
     }
 
     pub fn device(&self) -> &Device {
@@ -225,7 +249,8 @@ impl Encoder {
                 .transpose(1, 2)?
                 .reshape((b, len, c.hidden))?;
             let attn = l.aln.forward(&(l.ao.forward(&ctx)? + &x)?)?;
-            let ff = l.fo.forward(&l.fi.forward(&attn)?.gelu_erf()?)?;
+            let ff =
+                l.fo.forward(&super::cpu::gelu_erf(&l.fi.forward(&attn)?)?)?;
             x = l.oln.forward(&(ff + attn)?)?;
         }
         Ok((x, mask))

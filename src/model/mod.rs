@@ -5,6 +5,7 @@
 //! runs the transformer; [`heads`] turns embeddings into per-sentence probabilities that
 //! the rules fuse with their lexicon evidence (see `rules::SentenceScores`).
 
+pub mod cpu;
 pub mod encoder;
 pub mod heads;
 pub mod install;

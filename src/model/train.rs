@@ -167,7 +167,8 @@ fn in_validation(text: &str) -> bool {
     Sha256::digest(text.as_bytes())[0] % 5 == 0
 }
 
-/// Embeddings of `texts`, cached in `cache_dir` by a hash of the texts and the weights.
+/// Embeddings of `texts`, cached in `cache_dir` by a hash of the texts, the weights' shape
+/// and the kernel that computed them.
 fn embeddings(
     model: &Model,
     texts: &[&str],
@@ -176,6 +177,7 @@ fn embeddings(
 ) -> Result<Vec<Vec<f32>>> {
     let mut h = Sha256::new();
     h.update(model.encoder.config.hidden.to_le_bytes());
+    h.update(model.encoder.kernel().as_bytes());
     for t in texts {
         h.update(t.as_bytes());
         h.update([0]);
