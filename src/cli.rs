@@ -22,6 +22,7 @@ Examples:
   answerlint check --select vague-commitment,hedged-figure scripts/
   answerlint rules                           list the rules and their default severities
   answerlint explain vague-commitment        what a rule flags, why, and examples
+  answerlint explain score                   how the readiness score is computed
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.";
 
@@ -50,9 +51,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
-    /// Print a rule's documentation: what it flags, why, examples, options.
+    /// Print a rule's documentation: what it flags, why, examples, options
+    /// (`explain score`: how the readiness score is computed).
     Explain {
-        /// A rule id, as printed by `answerlint rules`.
+        /// A rule id, as printed by `answerlint rules`, or `score`.
         rule: String,
     },
     /// Install the sentence model, or show where it is.
@@ -406,6 +408,23 @@ fn rules(format: RulesFormat) -> Output {
 }
 
 fn explain(rule: &str) -> Output {
+    if rule == "score" {
+        let mut stdout = String::from("# The readiness score\n\n");
+        for line in include_str!("structure/score.rs").lines() {
+            match line.strip_prefix("//!") {
+                Some(rest) => {
+                    stdout.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+                    stdout.push('\n');
+                }
+                None if line.trim().is_empty() => continue,
+                None => break,
+            }
+        }
+        return Output {
+            stdout,
+            ..Default::default()
+        };
+    }
     match crate::rules::find(rule) {
         Some(r) => Output {
             stdout: r.meta().docs(),

@@ -33,6 +33,8 @@ pub struct FileReport {
     pub text: String,
     pub line_index: crate::document::LineIndex,
     pub diagnostics: Vec<Diagnostic>,
+    /// The readiness score; `None` when the file has no answer text.
+    pub score: Option<crate::structure::score::Score>,
 }
 
 #[derive(Debug)]
@@ -310,7 +312,7 @@ impl Linter {
         };
         let doc = Document::build(text, &resolved.lexicons, opts);
         let scores = self.scores(&doc);
-        let diagnostics = run_rules(&doc, resolved, &self.settings, scores.as_ref());
+        let (diagnostics, score) = lint_document(&doc, resolved, &self.settings, scores.as_ref());
         let Document {
             text, line_index, ..
         } = doc;
@@ -320,6 +322,7 @@ impl Linter {
             text,
             line_index,
             diagnostics,
+            score,
         })
     }
 }
@@ -361,9 +364,22 @@ pub fn run_rules(
     settings: &Settings,
     scores: Option<&SentenceScores>,
 ) -> Vec<Diagnostic> {
+    lint_document(doc, resolved, settings, scores).0
+}
+
+/// [`run_rules`], and the readiness score computed from the script's structure and the
+/// diagnostics that remain.
+pub fn lint_document(
+    doc: &Document,
+    resolved: &Resolved,
+    settings: &Settings,
+    scores: Option<&SentenceScores>,
+) -> (Vec<Diagnostic>, Option<crate::structure::score::Score>) {
+    let script = crate::structure::Script::parse(doc, &resolved.lexicons);
     let cx = Context {
         lexicons: &resolved.lexicons,
         scores,
+        script: &script,
     };
     let mut all = Vec::new();
     for rule in rules::REGISTRY {
@@ -390,7 +406,8 @@ pub fn run_rules(
     all.sort_by(|a, b| {
         (a.span.start, a.span.end, order(a.rule)).cmp(&(b.span.start, b.span.end, order(b.rule)))
     });
-    all
+    let score = crate::structure::score::score(doc, &script, &all);
+    (all, score)
 }
 
 /// Lints a string with the default configuration: the simplest way to use the library.

@@ -2,7 +2,8 @@
 //!
 //! The engine runs in stages, one module each, in the order data flows through them:
 //! [`input`] (bytes → text), [`document`] (text → sentences, tokens, figures, evidence),
-//! [`lexicon`] (phrase lists → matchers), [`rules`] (document → diagnostics),
+//! [`lexicon`] (phrase lists → matchers), [`structure`] (document → questions, answers,
+//! tiers), [`rules`] (document → diagnostics),
 //! [`render`] (diagnostics → text in one of the output formats). The library never prints;
 //! the binary in `main.rs` parses arguments, calls [`engine`] and writes what it gets back.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -18,6 +19,7 @@ pub mod lexicon;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod structure;
 
 pub use diagnostic::{Diagnostic, Severity, Source, Span};
 pub use document::Document;

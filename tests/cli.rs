@@ -14,8 +14,8 @@ fn cmd() -> Command {
     c
 }
 
-const WEAK_ZH: &str = "## 物流延误怎么办\n\n我们会尽力解决，一般3天左右发货。\n";
-const STRONG_ZH: &str = "## 物流延误怎么办\n\n我们在24小时内补发，运单号同步到订单后台。\n";
+const WEAK_ZH: &str = "## 第一题\n\n我们会尽力解决，一般3天左右发货。\n";
+const STRONG_ZH: &str = "## 第一题\n\n我们在24小时内补发，运单号同步到订单后台。\n";
 
 fn json_of(out: &[u8]) -> Value {
     serde_json::from_slice(out).expect("valid JSON")

@@ -1,4 +1,5 @@
-//! Snapshots of the human output over the bundled examples and every rule's fixtures.
+//! Snapshots of the human output over the bundled examples, every sentence rule's
+//! fixtures and the script fixtures of the structure rules.
 //! Review changes with `cargo insta review`.
 
 use std::path::Path;
@@ -31,6 +32,9 @@ fn examples() {
 fn rule_fixtures() {
     for rule in answerlint::rules::REGISTRY {
         let id = rule.meta().id;
+        if rule.meta().structural {
+            continue; // structure_fixtures
+        }
         for lang in ["zh", "en"] {
             let settings = Settings {
                 select: Some(vec![id.to_string()]),
@@ -42,5 +46,22 @@ fn rule_fixtures() {
             );
             insta::assert_snapshot!(format!("{id}-flag-{lang}"), out);
         }
+    }
+}
+
+#[test]
+fn structure_fixtures() {
+    let mut names: Vec<String> = std::fs::read_dir("tests/fixtures/structure")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| (n.ends_with(".md") || n.ends_with(".txt")) && n != "README.md")
+        .collect();
+    names.sort();
+    for name in names {
+        let out = render(
+            &format!("tests/fixtures/structure/{name}"),
+            Settings::default(),
+        );
+        insta::assert_snapshot!(format!("structure-{name}"), out);
     }
 }

@@ -230,6 +230,15 @@ pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<Non
 /// Identifier-shaped tokens that are really figures: 72h, 5k, 1.2M, 3pcs, 10x.
 fn looks_like_figure(m: &str) -> bool {
     let t = m.trim();
+    // "Within 2 hours", "Over 30 buyers" at a sentence start: a capitalised word, not a
+    // model name (iPhone 15).
+    if let Some((word, num)) = t.split_once([' ', '\t']) {
+        if num.trim().bytes().all(|b| b.is_ascii_digit())
+            && CAPITALISED_WORDS.contains(&word.to_ascii_lowercase().as_str())
+        {
+            return true;
+        }
+    }
     let digits = t
         .bytes()
         .take_while(|b| b.is_ascii_digit() || *b == b'.')
@@ -240,6 +249,60 @@ fn looks_like_figure(m: &str) -> bool {
             "h" | "hr" | "hrs" | "k" | "m" | "w" | "pcs" | "x" | "d" | "min" | "mins" | "kg" | "t"
         )
 }
+
+/// Words that start a sentence before a number without naming a product.
+const CAPITALISED_WORDS: &[&str] = &[
+    "within",
+    "in",
+    "by",
+    "for",
+    "after",
+    "before",
+    "over",
+    "under",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "nearly",
+    "almost",
+    "only",
+    "just",
+    "up",
+    "to",
+    "at",
+    "on",
+    "every",
+    "each",
+    "all",
+    "some",
+    "top",
+    "since",
+    "until",
+    "from",
+    "with",
+    "our",
+    "we",
+    "the",
+    "another",
+    "more",
+    "less",
+    "than",
+    "first",
+    "last",
+    "next",
+    "past",
+    "usually",
+    "typically",
+    "normally",
+    "generally",
+    "then",
+    "and",
+    "or",
+    "so",
+    "but",
+    "also",
+];
 
 pub(crate) fn is_cn_numeral(c: char) -> bool {
     matches!(

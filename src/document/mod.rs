@@ -178,7 +178,9 @@ impl Document {
             {
                 continue;
             }
-            // Names, evidence words and plan claims are long and specific, and jieba often
+            // Names, evidence words, plan claims and the structure lists (topics, coverage,
+            // actions: 头程, 差评, 补寄, often missing from the trimmed dictionary) are
+            // specific, and jieba often
             // glues an unknown neighbour to them (物流商为云途 → 商为): no boundary check
             // for their Chinese forms. Exceptions need only their start on a boundary, so
             // that 及时率 still covers 及时 in 及时率为98%.
@@ -189,7 +191,13 @@ impl Document {
                     || (n >= 2
                         && matches!(
                             e.list,
-                            List::Entities | List::Evidence | List::Plan | List::Benchmark
+                            List::Entities
+                                | List::Evidence
+                                | List::Plan
+                                | List::Benchmark
+                                | List::Topics
+                                | List::Coverage
+                                | List::Actions
                         )));
             // Names and acronyms (DHL, CE, REACH) are written with a capital: "reach" is a verb.
             if e.list == List::Entities

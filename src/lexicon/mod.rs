@@ -21,10 +21,13 @@ pub enum List {
     Plan,
     Entities,
     Context,
+    Topics,
+    Coverage,
+    Actions,
 }
 
 impl List {
-    pub const ALL: [List; 9] = [
+    pub const ALL: [List; 12] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -34,6 +37,9 @@ impl List {
         List::Plan,
         List::Entities,
         List::Context,
+        List::Topics,
+        List::Coverage,
+        List::Actions,
     ];
 
     /// The file stem, also the key used in `answerlint.toml`.
@@ -48,6 +54,9 @@ impl List {
             List::Plan => "plan",
             List::Entities => "entities",
             List::Context => "context",
+            List::Topics => "topics",
+            List::Coverage => "coverage",
+            List::Actions => "actions",
         }
     }
 
@@ -81,6 +90,38 @@ impl List {
                 "location",
             ],
             List::Context => &["advice", "request", "quote-intro"],
+            List::Topics => &[
+                "core-strength",
+                "logistics-delay",
+                "quality-complaint",
+                "supply-chain",
+                "compliance",
+                "brand-ip",
+                "returns",
+                "customs",
+            ],
+            List::Coverage => &[
+                "sc-footage",
+                "sc-sku",
+                "sc-capacity",
+                "sc-oem",
+                "sc-licence",
+                "sc-authorisation",
+                "op-first-leg",
+                "op-clearance",
+                "op-overseas-warehouse",
+                "op-returns",
+                "co-epr",
+                "co-fda",
+                "co-certification",
+                "co-prohibited",
+                "br-trademark",
+                "br-site",
+                "br-invoice",
+                "br-scope",
+                "br-iso",
+            ],
+            List::Actions => &["action"],
         }
     }
 
@@ -122,6 +163,9 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "plan",
     "zh" / "entities",
     "zh" / "context",
+    "zh" / "topics",
+    "zh" / "coverage",
+    "zh" / "actions",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -131,6 +175,9 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "plan",
     "en" / "entities",
     "en" / "context",
+    "en" / "topics",
+    "en" / "coverage",
+    "en" / "actions",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

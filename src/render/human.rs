@@ -7,6 +7,8 @@ use unicode_width::UnicodeWidthChar;
 
 use super::{counts, range};
 use crate::engine::{FileReport, Outcome};
+use crate::structure::score::Score;
+use crate::structure::Dimension;
 use crate::{Diagnostic, Severity};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -55,6 +57,9 @@ pub fn human(outcomes: &[Outcome], opts: &HumanOptions) -> String {
         for d in &r.diagnostics {
             snippet(&mut out, &p, r, d);
         }
+        if let Some(s) = &r.score {
+            score_table(&mut out, &p, r, s);
+        }
     }
     let c = counts(outcomes);
     let problems = c.errors + c.warnings + c.infos;
@@ -93,6 +98,66 @@ pub fn human(outcomes: &[Outcome], opts: &HumanOptions) -> String {
             parts.join(", "),
             files(c.files)
         );
+    }
+    out
+}
+
+/// The readiness score of one file: total, dimensions, and a line per section.
+fn score_table(out: &mut String, p: &Paint, r: &FileReport, s: &Score) {
+    let dims: Vec<String> = Dimension::ALL
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {:.1}/{}",
+                d.name(crate::document::Lang::En),
+                s.dimensions.get(*d),
+                d.weight()
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} {}/100 {}: {}",
+        p.wrap("1", "readiness"),
+        p.wrap("1", &format!("{:.0}", s.total)),
+        r.path,
+        dims.join(" · ")
+    );
+    let _ = writeln!(
+        out,
+        "  {:>5}  {:<17}  {:>5}  question",
+        "line", "type", "score"
+    );
+    for sec in &s.sections {
+        let title = if sec.title.is_empty() {
+            "(before the first question)".to_string()
+        } else {
+            clip(&sec.title, 48)
+        };
+        let _ = writeln!(
+            out,
+            "  {:>5}  {:<17}  {:>5.1}  {}",
+            sec.line,
+            sec.kind.id(),
+            sec.score,
+            title
+        );
+    }
+    out.push('\n');
+}
+
+/// `s` cut to at most `cols` display columns, with an ellipsis when cut.
+fn clip(s: &str, cols: usize) -> String {
+    let s = s.trim_start_matches('#').trim();
+    let mut w = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        w += width(c);
+        if w > cols {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
     }
     out
 }
@@ -176,6 +241,7 @@ mod tests {
             encoding: crate::input::Encoding::Utf8,
             line_index: crate::document::LineIndex::new(&text),
             text,
+            score: None,
             diagnostics: vec![crate::Diagnostic {
                 rule: "vague-commitment",
                 severity: Severity::Error,

@@ -69,6 +69,7 @@ pub fn json(outcomes: &[Outcome]) -> String {
                     "path": r.path,
                     "encoding": r.encoding.name(),
                     "diagnostics": diags,
+                    "score": r.score,
                 }));
             }
             Outcome::Skipped { path, reason } => {

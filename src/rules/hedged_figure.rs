@@ -39,6 +39,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a specific figure or deadline softened by a hedge (尽量24小时内, around 97%)",
     source: include_str!("hedged_figure.rs"),
     fixable: false,
+    structural: false,
 };
 
 /// Largest gap in bytes between a hedge before a figure and the figure: room for 在,

@@ -7,6 +7,10 @@
 //! `answerlint explain RULE` prints.
 
 mod hedged_figure;
+mod missing_anchor;
+mod missing_dimension;
+mod missing_tier_proof;
+mod missing_tiers;
 mod unsupported_figure;
 mod unverifiable_claim;
 mod unverifiable_plan;
@@ -29,6 +33,9 @@ pub struct RuleMeta {
     pub source: &'static str,
     /// Whether the rule can offer fixes.
     pub fixable: bool,
+    /// Whether the rule judges answers or whole scripts (tested with the script fixtures
+    /// in tests/fixtures/structure/) rather than single sentences.
+    pub structural: bool,
 }
 
 impl RuleMeta {
@@ -107,6 +114,8 @@ pub struct Verdict {
 pub struct Context<'a> {
     pub lexicons: &'a Lexicons,
     pub scores: Option<&'a SentenceScores>,
+    /// Questions, answers and their types.
+    pub script: &'a crate::structure::Script,
 }
 
 impl Context<'_> {
@@ -143,6 +152,10 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unverifiable_claim::UnverifiableClaim,
     &unsupported_figure::UnsupportedFigure,
     &unverifiable_plan::UnverifiablePlan,
+    &missing_tiers::MissingTiers,
+    &missing_tier_proof::MissingTierProof,
+    &missing_anchor::MissingAnchor,
+    &missing_dimension::MissingDimension,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
@@ -182,9 +195,11 @@ pub(crate) mod testing {
     pub fn flagged(rule: &dyn Rule, text: &str) -> Vec<String> {
         let lx = Lexicons::builtin();
         let doc = Document::build(text.to_string(), &lx, DocOptions::default());
+        let script = crate::structure::Script::parse(&doc, &lx);
         let cx = Context {
             lexicons: &lx,
             scores: None,
+            script: &script,
         };
         let mut out = Vec::new();
         rule.check(&doc, &cx, &mut out);

@@ -42,6 +42,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a business figure with no evidence in the same sentence",
     source: include_str!("unsupported_figure.rs"),
     fixable: false,
+    structural: false,
 };
 
 impl Rule for UnsupportedFigure {
@@ -138,6 +139,7 @@ mod tests {
             &Context {
                 lexicons: &lx,
                 scores: None,
+                script: &Default::default(),
             },
             &mut out,
         );

@@ -38,6 +38,7 @@ static META: RuleMeta = RuleMeta {
     summary: "puffery and absolute guarantees that no evidence could back (行业领先, never fails)",
     source: include_str!("unverifiable_claim.rs"),
     fixable: false,
+    structural: false,
 };
 
 impl Rule for UnverifiableClaim {

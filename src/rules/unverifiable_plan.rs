@@ -7,6 +7,11 @@
 //! number. Contracts and certificates need an identifier; carriers and warehouses need a
 //! name, a location or an identifier.
 //!
+//!
+//! Section level: an answer to a logistics-delay question (peak season, 物流延误) with
+//! no contract or agreement identifier, no named backup carrier, or no safety-stock
+//! figure; one diagnostic on the question says which are missing.
+//!
 //! ## Why it matters
 //! Logistics plans that cannot be verified on the spot are among the commonest reasons
 //! interviews fail: the examiner asks for the contract or a tracking number, and the
@@ -29,6 +34,7 @@
 
 use crate::document::{clause_start, Document, Lang};
 use crate::lexicon::List;
+use crate::structure::{Section, SectionType};
 use crate::{Diagnostic, Severity, Source};
 
 use super::{is_statement, msg, Context, Rule, RuleMeta};
@@ -41,6 +47,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a claimed contract, carrier, warehouse or certificate with no identifier or name",
     source: include_str!("unverifiable_plan.rs"),
     fixable: false,
+    structural: false,
 };
 
 const NEGATIONS_ZH: &[&str] = &["没有", "没", "不", "未", "无"];
@@ -121,7 +128,91 @@ impl Rule for UnverifiablePlan {
                 flagged = true;
             }
         }
+        for sec in &cx.script.sections {
+            if sec.kind == SectionType::LogisticsDelay {
+                check_delay_plan(doc, cx, sec, out);
+            }
+        }
     }
+}
+
+/// Words that introduce a safety-stock figure.
+const SAFETY_STOCK: &[&str] = &[
+    "安全库存",
+    "备货",
+    "库存",
+    "备库",
+    "safety stock",
+    "buffer stock",
+    "stock",
+    "inventory",
+];
+
+/// Section level: an answer about logistics delays needs a contract or agreement with its
+/// identifier, a named backup carrier, and a safety-stock figure.
+fn check_delay_plan(doc: &Document, cx: &Context, sec: &Section, out: &mut Vec<Diagnostic>) {
+    let mut contract = false;
+    let mut carrier = false;
+    let mut stock = false;
+    for si in sec.answer.clone().filter(|&si| is_statement(doc, si)) {
+        let matches = doc.sentence_matches(si);
+        let has_id = doc.has_identifier(si);
+        for m in matches {
+            let e = cx.lexicons.entry(m.entry);
+            match (m.list, e.category.as_str()) {
+                (List::Plan, "contract") => contract |= has_id,
+                (List::Entities, "carrier") => carrier = true,
+                _ => {}
+            }
+        }
+        let text = doc.sentence_text(si).to_lowercase();
+        stock |=
+            SAFETY_STOCK.iter().any(|w| text.contains(w)) && !doc.sentence_figures(si).is_empty();
+    }
+    let lang = super::missing_tiers::section_lang(doc, sec);
+    let mut missing = Vec::new();
+    if !contract {
+        missing.push(msg(
+            lang,
+            "合同或协议编号".into(),
+            "contract or agreement number".into(),
+        ));
+    }
+    if !carrier {
+        missing.push(msg(
+            lang,
+            "备用物流商的名称".into(),
+            "named backup carrier".into(),
+        ));
+    }
+    if !stock {
+        missing.push(msg(
+            lang,
+            "安全库存的数字".into(),
+            "safety-stock figure".into(),
+        ));
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let mut d = META.diagnostic(
+        sec.anchor,
+        msg(
+            lang,
+            format!("物流延误方案无法核实：缺少{}", missing.join("、")),
+            format!(
+                "the logistics-delay plan cannot be verified: no {}",
+                missing.join(", no ")
+            ),
+        ),
+        Source::Structure,
+    );
+    d.suggestion = Some(msg(
+        lang,
+        "写明保舱协议编号、备用物流商名称和运价对比、海外仓安全库存天数及库存报表".into(),
+        "give the space-guarantee contract number, the backup carrier's name with a cost comparison, and the safety stock in days with its stock report".into(),
+    ));
+    out.push(d);
 }
 
 /// A capitalised word that is not the first word of the sentence: a carrier or warehouse

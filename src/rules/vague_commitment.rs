@@ -44,6 +44,7 @@ static META: RuleMeta = RuleMeta {
         "a promise resting on effort, speed words or reassurance instead of a checkable specific",
     source: include_str!("vague_commitment.rs"),
     fixable: false,
+    structural: false,
 };
 
 /// Words after a match that make it part of a company name: ASAP Logistics.

@@ -38,6 +38,7 @@ static META: RuleMeta = RuleMeta {
     summary: "an indefinite amount where a figure belongs (几十家客户, dozens of clients)",
     source: include_str!("vague_quantity.rs"),
     fixable: false,
+    structural: false,
 };
 
 /// Words after an English quantifier that show it is not counting a business noun.

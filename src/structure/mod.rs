@@ -1,0 +1,1081 @@
+//! Answer structure: a script is a list of questions and answers.
+//!
+//! [`Script::parse`] splits a document into sections (a Markdown heading at any level, or a
+//! plain-text question line: 问：, 问题1：, Q:, Question 2:, a numbered question, a buyer's
+//! message), gives each a type (core strength, logistics delay, complaint...) from the
+//! `topics` lexicon, records which of the examiner's key items the answers cover (the
+//! `coverage` lexicon), and finds the steps of three-tier responses ([`steps`]). The
+//! structure rules (missing-tiers, missing-tier-proof, missing-anchor, the section check of
+//! unverifiable-plan, missing-dimension) and the readiness score ([`score`]) read it.
+
+pub mod score;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::document::{BlockKind, Document, FigureKind, Lang, Pos};
+use crate::lexicon::{Lexicons, List};
+use crate::Span;
+
+/// What a question is about, which decides the checks its answer gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SectionType {
+    CoreStrength,
+    LogisticsDelay,
+    /// Any complaint, incident or after-sales case.
+    QualityComplaint,
+    SupplyChain,
+    Compliance,
+    BrandIp,
+    Returns,
+    Customs,
+    Other,
+}
+
+impl SectionType {
+    /// Tie-break order: the more specific checks first.
+    const BY_PRIORITY: [SectionType; 8] = [
+        SectionType::QualityComplaint,
+        SectionType::LogisticsDelay,
+        SectionType::Returns,
+        SectionType::Customs,
+        SectionType::Compliance,
+        SectionType::BrandIp,
+        SectionType::CoreStrength,
+        SectionType::SupplyChain,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            SectionType::CoreStrength => "core-strength",
+            SectionType::LogisticsDelay => "logistics-delay",
+            SectionType::QualityComplaint => "quality-complaint",
+            SectionType::SupplyChain => "supply-chain",
+            SectionType::Compliance => "compliance",
+            SectionType::BrandIp => "brand-ip",
+            SectionType::Returns => "returns",
+            SectionType::Customs => "customs",
+            SectionType::Other => "other",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<SectionType> {
+        Self::BY_PRIORITY.into_iter().find(|t| t.id() == id)
+    }
+
+    /// The examiner's dimension an answer of this type is scored under.
+    pub fn dimension(self) -> Option<Dimension> {
+        match self {
+            SectionType::CoreStrength | SectionType::SupplyChain => Some(Dimension::SupplyChain),
+            SectionType::LogisticsDelay
+            | SectionType::QualityComplaint
+            | SectionType::Returns
+            | SectionType::Customs => Some(Dimension::Operations),
+            SectionType::Compliance => Some(Dimension::Compliance),
+            SectionType::BrandIp => Some(Dimension::Brand),
+            SectionType::Other => None,
+        }
+    }
+}
+
+/// The examiner's four weighted dimensions (../shared/domain.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    SupplyChain,
+    Operations,
+    Compliance,
+    Brand,
+}
+
+/// A key item of a dimension: the `coverage` lexicon's category id and its names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyItem {
+    pub id: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+const fn item(id: &'static str, zh: &'static str, en: &'static str) -> KeyItem {
+    KeyItem { id, zh, en }
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 4] = [
+        Dimension::SupplyChain,
+        Dimension::Operations,
+        Dimension::Compliance,
+        Dimension::Brand,
+    ];
+
+    /// Points of 100.
+    pub fn weight(self) -> f64 {
+        match self {
+            Dimension::SupplyChain => 35.0,
+            Dimension::Operations => 30.0,
+            Dimension::Compliance => 20.0,
+            Dimension::Brand => 15.0,
+        }
+    }
+
+    /// The JSON key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dimension::SupplyChain => "supply_chain",
+            Dimension::Operations => "operations",
+            Dimension::Compliance => "compliance",
+            Dimension::Brand => "brand",
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang == Lang::En) {
+            (Dimension::SupplyChain, false) => "供应链真实性",
+            (Dimension::Operations, false) => "跨境运营能力",
+            (Dimension::Compliance, false) => "合规风控",
+            (Dimension::Brand, false) => "品牌与知识产权",
+            (Dimension::SupplyChain, true) => "supply-chain authenticity",
+            (Dimension::Operations, true) => "cross-border operations",
+            (Dimension::Compliance, true) => "compliance and risk",
+            (Dimension::Brand, true) => "brand and IP",
+        }
+    }
+
+    pub fn items(self) -> &'static [KeyItem] {
+        match self {
+            Dimension::SupplyChain => &SUPPLY_CHAIN_ITEMS,
+            Dimension::Operations => &OPERATIONS_ITEMS,
+            Dimension::Compliance => &COMPLIANCE_ITEMS,
+            Dimension::Brand => &BRAND_ITEMS,
+        }
+    }
+
+    /// The dimension a coverage category belongs to.
+    pub fn of_item(id: &str) -> Option<Dimension> {
+        Dimension::ALL
+            .into_iter()
+            .find(|d| d.items().iter().any(|i| i.id == id))
+    }
+}
+
+static SUPPLY_CHAIN_ITEMS: [KeyItem; 6] = [
+    item(
+        "sc-footage",
+        "工厂或仓库实拍",
+        "factory or warehouse footage",
+    ),
+    item("sc-sku", "SKU数量", "SKU count"),
+    item("sc-capacity", "月产能", "monthly capacity"),
+    item("sc-oem", "主要OEM客户", "main OEM clients"),
+    item(
+        "sc-licence",
+        "与营业执照一致",
+        "consistency with the business licence",
+    ),
+    item(
+        "sc-authorisation",
+        "品牌授权书",
+        "brand authorisation letters",
+    ),
+];
+
+static OPERATIONS_ITEMS: [KeyItem; 4] = [
+    item(
+        "op-first-leg",
+        "头程方式（海运或空运）",
+        "first-leg shipping mode",
+    ),
+    item(
+        "op-clearance",
+        "目的国清关主体",
+        "who clears customs at destination",
+    ),
+    item(
+        "op-overseas-warehouse",
+        "两国以上海外仓",
+        "overseas warehouses in 2+ countries",
+    ),
+    item(
+        "op-returns",
+        "15个工作日内退货处理",
+        "returns handled within 15 working days",
+    ),
+];
+
+static COMPLIANCE_ITEMS: [KeyItem; 4] = [
+    item("co-epr", "欧盟EPR注册号", "EU EPR registration number"),
+    item("co-fda", "美国FDA状态", "US FDA status"),
+    item(
+        "co-certification",
+        "认证路径（CE、FCC、UKCA、RoHS、REACH）",
+        "certification path (CE, FCC, UKCA, RoHS, REACH)",
+    ),
+    item("co-prohibited", "禁限售清单", "the prohibited-items list"),
+];
+
+static BRAND_ITEMS: [KeyItem; 5] = [
+    item("br-trademark", "注册商标", "registered trademark"),
+    item("br-site", "品牌官网", "brand website"),
+    item(
+        "br-invoice",
+        "转售品牌的进货发票",
+        "purchase invoices for resold brands",
+    ),
+    item(
+        "br-scope",
+        "授权范围写明平台",
+        "an authorisation scope that names the platform",
+    ),
+    item("br-iso", "ISO 9001", "ISO 9001"),
+];
+
+/// One question and its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// The question as written (a heading, a question line, a buyer's message); `None`
+    /// for text before the first question.
+    pub title: Option<Span>,
+    /// Sentence indices of the question.
+    pub question: Range<usize>,
+    /// Sentence indices of the answer.
+    pub answer: Range<usize>,
+    pub kind: SectionType,
+    /// 1-based line of the question (or of the answer's start).
+    pub line: usize,
+    /// From the question's start to the answer's end.
+    pub span: Span,
+    /// Where diagnostics about the whole section point: the question, or the answer's
+    /// first sentence.
+    pub anchor: Span,
+    /// The question is a buyer's message (a customer-service thread).
+    pub buyer: bool,
+}
+
+/// A parsed script.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// Sections with an answer, in order.
+    pub sections: Vec<Section>,
+    /// Coverage categories (key-item ids) found in answers.
+    pub covered: Vec<&'static str>,
+    /// The language most of the answer text is in (messages about the whole script).
+    pub lang: Lang,
+}
+
+impl Default for Script {
+    fn default() -> Script {
+        Script {
+            sections: Vec::new(),
+            covered: Vec::new(),
+            lang: Lang::Zh,
+        }
+    }
+}
+
+fn question_line_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?xi)^\s*(?:[-*+>]\s*)?(?:\*\*)?(?:
+                问题?\s*[0-9一二三四五六七八九十]*\s*[:：.、]
+              | Q(?:uestion)?\s*\d*\s*[:：.]
+              | (?:买家|顾客|客户|消费者)(?:留言|消息|问)?\s*[:：]
+              | (?:customer|buyer|client)(?:\s+message)?\s*[:：]
+            )",
+        )
+        .expect("question regex")
+    })
+}
+
+fn numbered_question_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*(?:\*\*)?(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[.、．)）]\s*\S.*[？?](?:\*\*)?\s*$")
+            .expect("numbered question regex")
+    })
+}
+
+fn buyer_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^\s*(?:[-*+>]\s*)?(?:买家|顾客|客户|消费者|customer|buyer|client)")
+            .expect("buyer regex")
+    })
+}
+
+/// The line (without its newline) that contains byte `offset`.
+fn line_at(doc: &Document, offset: usize) -> (usize, &str) {
+    let line = doc.line_index.line_of(offset);
+    let (a, b) = doc.line_index.line_span(&doc.text, line);
+    (a, doc.text[a..b].trim_end_matches('\r'))
+}
+
+/// How sentence `si` starts a section, if it does.
+fn starts_section(doc: &Document, si: usize) -> Option<bool> {
+    let s = &doc.sentences[si];
+    if s.kind == BlockKind::Heading {
+        // A heading of several sentences is one question.
+        let continues = si > 0 && {
+            let p = &doc.sentences[si - 1];
+            p.kind == BlockKind::Heading && p.block == s.block
+        };
+        return (!continues).then_some(false);
+    }
+    let (line_start, line) = line_at(doc, s.span.start);
+    // Only the first sentence on its line can start a question.
+    if si > 0 && doc.sentences[si - 1].span.end > line_start {
+        return None;
+    }
+    if question_line_re().is_match(line) {
+        return Some(buyer_re().is_match(line));
+    }
+    if numbered_question_re().is_match(line) {
+        return Some(false);
+    }
+    None
+}
+
+impl Script {
+    pub fn parse(doc: &Document, lx: &Lexicons) -> Script {
+        let n = doc.sentences.len();
+        // (first sentence of the question, buyer message)
+        let mut starts: Vec<(usize, bool)> = Vec::new();
+        let mut si = 0;
+        while si < n {
+            if let Some(buyer) = starts_section(doc, si) {
+                starts.push((si, buyer));
+            }
+            si += 1;
+        }
+        let mut sections = Vec::new();
+        // Text before the first question is a section without a title.
+        let first = starts.first().map_or(n, |s| s.0);
+        if first > 0 {
+            sections.push(make_section(doc, lx, None, 0..0, 0..first, false));
+        }
+        for (k, &(qs, buyer)) in starts.iter().enumerate() {
+            let next = starts.get(k + 1).map_or(n, |s| s.0);
+            // The question: the heading, or the sentences on the question's line.
+            let mut qe = qs + 1;
+            let same_unit = |a: usize, b: usize| {
+                let (sa, sb) = (&doc.sentences[a], &doc.sentences[b]);
+                if sa.kind == BlockKind::Heading {
+                    sb.kind == BlockKind::Heading && sb.block == sa.block
+                } else {
+                    doc.line_index.line_of(sb.span.start) == doc.line_index.line_of(sa.span.start)
+                }
+            };
+            while qe < next && same_unit(qs, qe) {
+                qe += 1;
+            }
+            let title = Span::new(doc.sentences[qs].span.start, doc.sentences[qe - 1].span.end);
+            sections.push(make_section(doc, lx, Some(title), qs..qe, qe..next, buyer));
+        }
+        sections.retain(|s| {
+            s.answer
+                .clone()
+                .any(|si| crate::rules::is_statement(doc, si))
+        });
+
+        let mut covered: Vec<&'static str> = Vec::new();
+        let mut zh = 0usize;
+        let mut en = 0usize;
+        for sec in &sections {
+            for si in sec.answer.clone() {
+                match doc.sentences[si].lang {
+                    Lang::En => en += doc.sentences[si].span.len(),
+                    _ => zh += doc.sentences[si].span.len(),
+                }
+                for m in doc.sentence_matches(si) {
+                    if m.list != List::Coverage {
+                        continue;
+                    }
+                    let cat = &lx.entry(m.entry).category;
+                    if let Some(it) = Dimension::ALL
+                        .iter()
+                        .flat_map(|d| d.items())
+                        .find(|i| i.id == cat)
+                    {
+                        if !covered.contains(&it.id) {
+                            covered.push(it.id);
+                        }
+                    }
+                }
+            }
+        }
+        Script {
+            sections,
+            covered,
+            lang: if en > zh { Lang::En } else { Lang::Zh },
+        }
+    }
+
+    /// How many sections have an interview question (not a buyer's message).
+    pub fn questions(&self) -> usize {
+        self.sections
+            .iter()
+            .filter(|s| s.title.is_some() && !s.buyer)
+            .count()
+    }
+
+    /// Whether a key item is covered anywhere in the answers.
+    pub fn covers(&self, id: &str) -> bool {
+        self.covered.contains(&id)
+    }
+
+    /// The section whose span holds byte `offset`.
+    pub fn section_at(&self, offset: usize) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|s| s.span.start <= offset && offset < s.span.end.max(s.span.start + 1))
+    }
+}
+
+impl Section {
+    /// Whether the answer offers anything an examiner could check: a figure, an
+    /// identifier, specific evidence, or a named partner.
+    pub fn verifiable(&self, doc: &Document) -> bool {
+        self.answer.clone().any(|si| {
+            let s = &doc.sentences[si];
+            crate::rules::is_statement(doc, si)
+                && (!s.figures.is_empty()
+                    || doc.has_identifier(si)
+                    || s.evidence.specific.is_some()
+                    || doc
+                        .sentence_matches(si)
+                        .iter()
+                        .any(|m| m.list == List::Entities))
+        })
+    }
+}
+
+fn make_section(
+    doc: &Document,
+    lx: &Lexicons,
+    title: Option<Span>,
+    question: Range<usize>,
+    answer: Range<usize>,
+    buyer: bool,
+) -> Section {
+    let start = title.map_or_else(
+        || doc.sentences.get(answer.start).map_or(0, |s| s.span.start),
+        |t| t.start,
+    );
+    let end = if answer.is_empty() {
+        title.map_or(start, |t| t.end)
+    } else {
+        doc.sentences[answer.end - 1].span.end
+    };
+    let anchor = title.unwrap_or_else(|| {
+        doc.sentences
+            .get(answer.start)
+            .map_or(Span::new(start, start), |s| s.span)
+    });
+    Section {
+        title,
+        kind: classify(doc, lx, &question, &answer, buyer),
+        question,
+        answer,
+        line: doc.line_index.line_of(start) + 1,
+        span: Span::new(start, end),
+        anchor,
+        buyer,
+    }
+}
+
+/// The section type: `topics` phrases in the question count three times as much as in
+/// the answer (where each type counts at most four times); a buyer's message leans
+/// towards an after-sales case. Below two points: `Other`.
+fn classify(
+    doc: &Document,
+    lx: &Lexicons,
+    question: &Range<usize>,
+    answer: &Range<usize>,
+    buyer: bool,
+) -> SectionType {
+    let mut q = [0u32; 8];
+    let mut a = [0u32; 8];
+    let count = |range: &Range<usize>, into: &mut [u32; 8]| {
+        for si in range.clone() {
+            for m in doc.sentence_matches(si) {
+                if m.list != List::Topics {
+                    continue;
+                }
+                if let Some(t) = SectionType::from_id(&lx.entry(m.entry).category) {
+                    let i = SectionType::BY_PRIORITY
+                        .iter()
+                        .position(|x| *x == t)
+                        .unwrap();
+                    into[i] += 1;
+                }
+            }
+        }
+    };
+    count(question, &mut q);
+    count(answer, &mut a);
+    let mut best = (1u32, SectionType::Other);
+    for (i, t) in SectionType::BY_PRIORITY.into_iter().enumerate() {
+        let mut score = 3 * q[i] + a[i].min(4);
+        if buyer && t == SectionType::QualityComplaint && score > 0 {
+            score += 2;
+        }
+        if score > best.0 {
+            best = (score, t);
+        }
+    }
+    best.1
+}
+
+/// One step of a response: a list item, the text between arrows, or the clauses of a
+/// paragraph from one deadline (or sequence word) to the next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub span: Span,
+    /// Hours by which the step is done, and where that is written.
+    pub deadline: Option<(f64, Span)>,
+    /// A hedge on the deadline (左右, "or so") or a timing with no figure (之后, later).
+    pub vague_timing: Option<Span>,
+    pub action: bool,
+    pub proof: bool,
+}
+
+const ARROWS: &[&str] = &["→", "->", "⇒", "=>", "⟶", "➔", "➜"];
+
+const SEQUENCE_ZH: &[&str] = &[
+    "第一步",
+    "第二步",
+    "第三步",
+    "第四步",
+    "第一级",
+    "第二级",
+    "第三级",
+    "第四级",
+    "一级",
+    "二级",
+    "三级",
+    "首先",
+    "其次",
+    "然后",
+    "接着",
+    "随后",
+    "之后",
+    "最后",
+    "再次",
+    "第一阶段",
+    "第二阶段",
+    "第三阶段",
+    "第一层",
+    "第二层",
+    "第三层",
+];
+const SEQUENCE_EN: &[&str] = &[
+    "first",
+    "firstly",
+    "second",
+    "secondly",
+    "third",
+    "thirdly",
+    "then",
+    "next",
+    "after that",
+    "afterwards",
+    "finally",
+    "lastly",
+    "tier 1",
+    "tier 2",
+    "tier 3",
+    "tier one",
+    "tier two",
+    "tier three",
+    "step 1",
+    "step 2",
+    "step 3",
+    "level 1",
+    "level 2",
+    "level 3",
+];
+/// Timings with no figure: a step that has only these has no checkable deadline.
+const VAGUE_TIMING_ZH: &[&str] = &[
+    "之后",
+    "然后",
+    "随后",
+    "后续",
+    "稍后",
+    "事后",
+    "尽快",
+    "及时",
+    "马上",
+    "立即",
+    "第一时间",
+    "过后",
+    "接着",
+    "再",
+];
+const VAGUE_TIMING_EN: &[&str] = &[
+    "later",
+    "afterwards",
+    "after that",
+    "then",
+    "soon",
+    "asap",
+    "as soon as possible",
+    "promptly",
+    "eventually",
+    "in due course",
+    "right away",
+    "immediately",
+    "shortly",
+];
+/// Deadlines written in words, in hours.
+const WORD_DEADLINES: &[(&str, f64)] = &[
+    ("当天", 12.0),
+    ("当日", 12.0),
+    ("同日", 12.0),
+    ("次日", 24.0),
+    ("隔日", 24.0),
+    ("第二天", 24.0),
+    ("次工作日", 24.0),
+    ("by end of day", 12.0),
+    ("end of day", 12.0),
+    ("by the end of the day", 12.0),
+    ("same day", 12.0),
+    ("same-day", 12.0),
+    ("next business day", 24.0),
+    ("next working day", 24.0),
+    ("next day", 24.0),
+];
+
+/// Hours in one unit of a duration as the figure scanner writes it.
+pub fn unit_hours(unit: &str) -> Option<f64> {
+    let u = unit.to_ascii_lowercase();
+    let u = u.trim();
+    Some(if u.contains("分钟") || u.starts_with("min") {
+        1.0 / 60.0
+    } else if u.contains('秒') || u.starts_with("sec") {
+        1.0 / 3600.0
+    } else if u.contains("小时") || u == "h" || u.starts_with("hour") || u.starts_with("hr") {
+        1.0
+    } else if u.contains("工作日")
+        || u.contains("天")
+        || u.contains('日')
+        || u.ends_with("day")
+        || u.ends_with("days")
+    {
+        24.0
+    } else if u.contains('周') || u.contains("星期") || u.starts_with("week") {
+        168.0
+    } else if u.contains('月') || u.starts_with("month") {
+        720.0
+    } else if u.contains('年') || u.starts_with("year") {
+        8760.0
+    } else {
+        return None;
+    })
+}
+
+/// Finds `words` at word boundaries of `span`: the first one's span.
+fn find_word(doc: &Document, span: Span, words: &[&str]) -> Option<Span> {
+    let text = span.slice(&doc.text);
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return None;
+    }
+    let mut best: Option<Span> = None;
+    for w in words {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(w) {
+            let (a, b) = (span.start + from + i, span.start + from + i + w.len());
+            if doc.is_boundary(a) && doc.is_boundary(b) {
+                if best.is_none_or(|x| a < x.start) {
+                    best = Some(Span::new(a, b));
+                }
+                break;
+            }
+            from += i + w.len();
+        }
+    }
+    best
+}
+
+/// Splits an answer into steps (see [`Step`]).
+pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
+    let answer: Vec<usize> = sec
+        .answer
+        .clone()
+        .filter(|&si| crate::rules::is_statement(doc, si))
+        .collect();
+    let mut parts: Vec<Span> = Vec::new();
+    // Arrows: the line that has them, cut at each arrow.
+    if let Some(&si) = answer
+        .iter()
+        .find(|&&si| ARROWS.iter().any(|a| doc.sentence_text(si).contains(a)))
+    {
+        let line = doc.line_index.line_of(doc.sentences[si].span.start);
+        let on_line: Vec<usize> = answer
+            .iter()
+            .copied()
+            .filter(|&s| doc.line_index.line_of(doc.sentences[s].span.start) == line)
+            .collect();
+        let span = Span::new(
+            doc.sentences[on_line[0]].span.start,
+            doc.sentences[*on_line.last().unwrap()].span.end,
+        );
+        let text = span.slice(&doc.text);
+        let mut cuts = vec![(0usize, 0usize)];
+        for a in ARROWS {
+            cuts.extend(text.match_indices(a).map(|(i, m)| (i, i + m.len())));
+        }
+        cuts.sort();
+        cuts.push((text.len(), text.len()));
+        for w in cuts.windows(2) {
+            let (from, to) = (w[0].1, w[1].0);
+            if from < to && !text[from..to].trim().is_empty() {
+                parts.push(Span::new(span.start + from, span.start + to));
+            }
+        }
+    }
+    // List items: each item is a step.
+    if parts.is_empty() {
+        let mut items: Vec<Span> = Vec::new();
+        let mut last_block = usize::MAX;
+        for &si in &answer {
+            let s = &doc.sentences[si];
+            if s.kind != BlockKind::ListItem {
+                continue;
+            }
+            if s.block == last_block {
+                items.last_mut().unwrap().end = s.span.end;
+            } else {
+                items.push(s.span);
+                last_block = s.block;
+            }
+        }
+        if items.len() >= 2 {
+            parts = items;
+        }
+    }
+    if !parts.is_empty() {
+        return parts.into_iter().map(|p| step(doc, lx, p)).collect();
+    }
+    // Paragraphs: clauses, a new step at each deadline or sequence word.
+    let mut out: Vec<Span> = Vec::new();
+    for &si in &answer {
+        for clause in clauses(doc, si) {
+            let starts_step = has_deadline(doc, clause)
+                || starts_with_sequence(doc, clause)
+                || find_word(doc, clause, timing_words(doc, clause)).is_some();
+            match out.last_mut() {
+                Some(last) if !starts_step => last.end = clause.end,
+                _ if starts_step => out.push(clause),
+                _ => {}
+            }
+        }
+    }
+    out.into_iter().map(|p| step(doc, lx, p)).collect()
+}
+
+fn timing_words(doc: &Document, span: Span) -> &'static [&'static str] {
+    if doc.sentences[sentence_of(doc, span.start)].lang == Lang::En {
+        VAGUE_TIMING_EN
+    } else {
+        VAGUE_TIMING_ZH
+    }
+}
+
+fn sentence_of(doc: &Document, offset: usize) -> usize {
+    doc.sentences
+        .partition_point(|s| s.span.end <= offset)
+        .min(doc.sentences.len().saturating_sub(1))
+}
+
+/// Clauses of a sentence: cut at semicolons, and at commas followed by a sequence word.
+fn clauses(doc: &Document, si: usize) -> Vec<Span> {
+    let span = doc.sentences[si].span;
+    let text = span.slice(&doc.text);
+    let mut cuts = vec![0usize];
+    for (i, c) in text.char_indices() {
+        let after = i + c.len_utf8();
+        match c {
+            '；' | ';' => cuts.push(after),
+            '，' | ',' | '：' | ':' => {
+                let rest = Span::new(span.start + after, span.end);
+                if starts_with_sequence(doc, rest) {
+                    cuts.push(after);
+                }
+            }
+            _ => {}
+        }
+    }
+    cuts.push(text.len());
+    cuts.dedup();
+    cuts.windows(2)
+        .filter(|w| !text[w[0]..w[1]].trim().is_empty())
+        .map(|w| Span::new(span.start + w[0], span.start + w[1]))
+        .collect()
+}
+
+fn starts_with_sequence(doc: &Document, span: Span) -> bool {
+    let full = span.slice(&doc.text);
+    let mut text = full.trim_start();
+    // ", and finally", "，并且随后": a connective before the sequence word.
+    for c in ["and ", "And ", "并且", "而且", "并"] {
+        if let Some(rest) = text.strip_prefix(c) {
+            text = rest.trim_start();
+            break;
+        }
+    }
+    let skipped = full.len() - text.len();
+    let lower = text.to_lowercase();
+    SEQUENCE_ZH.iter().chain(SEQUENCE_EN).any(|w| {
+        lower.starts_with(w)
+            && lower.len() == text.len()
+            && doc.is_boundary(span.start + skipped + w.len())
+    })
+}
+
+fn has_deadline(doc: &Document, span: Span) -> bool {
+    deadline(doc, span).is_some()
+}
+
+/// The first deadline in `span`: a duration figure, or a word deadline (次日, "next
+/// business day"), in hours.
+fn deadline(doc: &Document, span: Span) -> Option<(f64, Span)> {
+    let fig = doc
+        .figures
+        .iter()
+        .filter(|f| span.contains(f.span) && f.kind == FigureKind::Duration)
+        .find_map(|f| Some((f.upper.unwrap_or(f.value) * unit_hours(&f.unit)?, f.span)));
+    let words: Vec<&str> = WORD_DEADLINES.iter().map(|w| w.0).collect();
+    let word = find_word(doc, span, &words).map(|s| {
+        let w = s.slice(&doc.text).to_lowercase();
+        (
+            WORD_DEADLINES
+                .iter()
+                .find(|x| x.0 == w)
+                .map_or(24.0, |x| x.1),
+            s,
+        )
+    });
+    match (fig, word) {
+        (Some(f), Some(w)) => Some(if w.1.start < f.1.start { w } else { f }),
+        (f, w) => f.or(w),
+    }
+}
+
+fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
+    let deadline = deadline(doc, span);
+    let matches = doc.matches.iter().filter(|m| span.contains(m.span));
+    let mut action = false;
+    let mut proof = false;
+    let mut hedge = None;
+    for m in matches {
+        let e = lx.entry(m.entry);
+        match m.list {
+            List::Actions => action = true,
+            List::Evidence if e.category != "generic" => proof = true,
+            List::Hedge if e.category != "exception" => {
+                if let Some((_, d)) = deadline {
+                    let near = m.span.end + 12 >= d.start && m.span.start <= d.end + 12;
+                    if near && hedge.is_none() {
+                        hedge = Some(m.span);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !proof {
+        // An identifier of its own (工单号TK-2291, tracking number LP00123) is proof.
+        proof = doc
+            .non_figures
+            .iter()
+            .any(|n| n.kind == crate::document::NonFigureKind::Identifier && span.contains(n.span));
+    }
+    if !action {
+        action = english_action(doc, lx, span);
+    }
+    if !action {
+        // Chinese: any verb jieba knows, other than auxiliaries and timing words.
+        action = doc.tokens.iter().any(|t| {
+            span.contains(t.span)
+                && t.pos(&doc.text) == Pos::Verb
+                && !matches!(
+                    t.span.slice(&doc.text),
+                    "会" | "能"
+                        | "要"
+                        | "将"
+                        | "是"
+                        | "有"
+                        | "可以"
+                        | "可"
+                        | "需要"
+                        | "应"
+                        | "完成"
+                        | "进行"
+                        | "处理"
+                        | "负责"
+                        | "解决"
+                )
+        });
+    }
+    let vague_timing = match deadline {
+        Some(_) => hedge,
+        None => find_word(doc, span, timing_words(doc, span)),
+    };
+    Step {
+        span,
+        deadline,
+        vague_timing,
+        action,
+        proof,
+    }
+}
+
+/// An inflected form of a one-word English action (ships, filed, replacing) in `span`.
+fn english_action(doc: &Document, lx: &Lexicons, span: Span) -> bool {
+    let text = span.slice(&doc.text);
+    if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let verbs: Vec<&str> = lx
+        .entries()
+        .iter()
+        .filter(|e| e.list == List::Actions && e.lang == Lang::En && !e.phrase.contains(' '))
+        .map(|e| e.phrase.as_str())
+        .collect();
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() > 2)
+        .map(str::to_ascii_lowercase)
+        .any(|w| {
+            let mut forms = vec![w.clone()];
+            for suffix in ["s", "es", "ed", "d", "ing"] {
+                if let Some(stem) = w.strip_suffix(suffix) {
+                    forms.push(stem.to_string());
+                    forms.push(format!("{stem}e"));
+                    // shipped, shipping
+                    let b = stem.as_bytes();
+                    if b.len() > 2 && b[b.len() - 1] == b[b.len() - 2] {
+                        forms.push(stem[..stem.len() - 1].to_string());
+                    }
+                }
+            }
+            forms.iter().any(|f| verbs.contains(&f.as_str()))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{DocOptions, Document};
+
+    fn parse(text: &str, markdown: bool) -> (Document, Script, std::sync::Arc<Lexicons>) {
+        let lx = Lexicons::builtin();
+        let doc = Document::build(
+            text.to_string(),
+            &lx,
+            DocOptions {
+                markdown,
+                lang: None,
+            },
+        );
+        let script = Script::parse(&doc, &lx);
+        (doc, script, lx)
+    }
+
+    fn titles(doc: &Document, s: &Script) -> Vec<(String, SectionType)> {
+        s.sections
+            .iter()
+            .map(|x| {
+                (
+                    x.title
+                        .map(|t| t.slice(&doc.text).to_string())
+                        .unwrap_or_default(),
+                    x.kind,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plain_text_question_conventions_start_sections() {
+        let text = "问：贵司的核心优势是什么？\n答：月产能3万件。\n\n问题2：买家投诉商品破损怎么办？\n我们24小时内补发。\n\nQ: How do you handle peak-season delays?\nA: We book space early.\n\n3. 你们如何应对清关查验？\n我们委托报关行处理。\n";
+        let (doc, s, _) = parse(text, false);
+        let t = titles(&doc, &s);
+        assert_eq!(t.len(), 4, "{t:?}");
+        assert_eq!(t[0].1, SectionType::CoreStrength);
+        assert_eq!(t[1].1, SectionType::QualityComplaint);
+        assert_eq!(t[2].1, SectionType::LogisticsDelay);
+        assert_eq!(t[3].1, SectionType::Customs);
+        // The label (问题2：) is not part of the question's text.
+        assert_eq!(t[1].0, "买家投诉商品破损怎么办？");
+        // Answer lines (答：, A:) never start a section; line numbers are 1-based.
+        assert_eq!(s.sections[2].line, 7);
+    }
+
+    #[test]
+    fn a_buyer_message_and_its_reply_form_a_section() {
+        let text = "买家：收到的台灯灯罩碎了。\n客服：2小时内受理。\n\n买家：好的，谢谢。\n客服：不客气。\n";
+        let (doc, s, _) = parse(text, false);
+        let t = titles(&doc, &s);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].1, SectionType::QualityComplaint);
+        // No complaint word: a thank-you is not an after-sales case.
+        assert_eq!(t[1].1, SectionType::Other);
+    }
+
+    #[test]
+    fn a_heading_of_several_sentences_is_one_question() {
+        let text = "## A buyer complains that a lamp flickers. What do you do?\n\nWithin 2 hours we reply.\n";
+        let (doc, s, _) = parse(text, true);
+        let t = titles(&doc, &s);
+        assert_eq!(t.len(), 1);
+        assert!(
+            t[0].0.starts_with("A buyer") && t[0].0.ends_with("do?"),
+            "{t:?}"
+        );
+        assert_eq!(t[0].1, SectionType::QualityComplaint);
+    }
+
+    #[test]
+    fn deadlines_are_normalised_to_hours() {
+        assert_eq!(unit_hours("小时"), Some(1.0));
+        assert_eq!(unit_hours("h"), Some(1.0));
+        assert_eq!(unit_hours("个工作日"), Some(24.0));
+        assert_eq!(unit_hours("business days"), Some(24.0));
+        assert_eq!(unit_hours("分钟"), Some(1.0 / 60.0));
+        assert_eq!(unit_hours("weeks"), Some(168.0));
+        assert_eq!(unit_hours("件"), None);
+        let text = "## 买家投诉破损怎么办？\n\n- 30分钟内客服回复，发送工单号\n- 次日补发，运单号同步给买家\n- 3个工作日内提交8D报告\n";
+        let (doc, s, lx) = parse(text, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        let hours: Vec<f64> = st.iter().map(|x| x.deadline.unwrap().0).collect();
+        assert_eq!(hours, vec![0.5, 24.0, 72.0]);
+        assert!(st
+            .iter()
+            .all(|x| x.action && x.proof && x.vague_timing.is_none()));
+    }
+
+    #[test]
+    fn steps_from_arrows_paragraphs_and_hedges() {
+        let arrows = "## 客诉处理？\n\n2小时内受理并发送工单号 → 24小时内补发并同步运单号 -> 72小时内提交8D报告\n";
+        let (doc, s, lx) = parse(arrows, true);
+        assert_eq!(steps(&doc, &lx, &s.sections[0]).len(), 3);
+
+        let para = "## How do you handle a complaint?\n\nWe have three tiers. First, within 2 hours an agent replies with a ticket number; then within 24 hours we ship a replacement and send the tracking number, and finally within 72 hours we file an 8D report.\n";
+        let (doc, s, lx) = parse(para, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        assert_eq!(st.len(), 3, "{st:?}");
+        assert!(st.iter().all(|x| x.deadline.is_some() && x.action));
+
+        let hedged =
+            "## 投诉怎么处理？\n\n1. 2小时内回复买家\n2. 之后安排补发\n3. 72小时左右出具报告\n";
+        let (doc, s, lx) = parse(hedged, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        assert_eq!(st[1].deadline, None);
+        assert_eq!(st[1].vague_timing.map(|v| v.slice(&doc.text)), Some("之后"));
+        assert_eq!(st[2].vague_timing.map(|v| v.slice(&doc.text)), Some("左右"));
+    }
+}

@@ -1,0 +1,136 @@
+//! The readiness score: how ready a script is for the examiner, 0 to 100.
+//!
+//! - Coverage of each of the four dimensions, 0 to 1: half for answering at least one
+//!   question of the dimension's types (below), half for the share of its key items that
+//!   the answers mention (the `coverage` lexicon; supply chain 6 items, operations 4,
+//!   compliance 4, brand and IP 5).
+//! - Section sub-score, 0 to 5: 5 for an answer with something checkable (a figure, an
+//!   identifier, a named document or partner), 2.5 for one with nothing checkable; less
+//!   1.5 per error, 0.75 per warning and 0.25 per info diagnostic inside the section
+//!   (question and answer); never below 0.
+//! - Quality of a dimension: the mean sub-score / 5 of the sections of its types
+//!   (core-strength and supply-chain: supply chain; logistics-delay, quality-complaint,
+//!   returns and customs: operations; compliance; brand-ip: brand), or of all sections
+//!   when none is of its types.
+//! - Dimension points = weight x coverage x quality, with weights 35 / 30 / 20 / 15;
+//!   total = the sum, rounded.
+//!
+//! Script-level diagnostics (missing-dimension) are not deducted: coverage already counts
+//! what they report.
+
+use serde::Serialize;
+
+use super::{Dimension, Script, SectionType};
+use crate::document::Document;
+use crate::{Diagnostic, Severity};
+
+/// Points deducted from a section's 5 per diagnostic of each severity.
+pub fn penalty(s: Severity) -> f64 {
+    match s {
+        Severity::Error => 1.5,
+        Severity::Warning => 0.75,
+        Severity::Info => 0.25,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    pub total: f64,
+    pub dimensions: Dimensions,
+    pub sections: Vec<SectionScore>,
+}
+
+/// Points per dimension, out of 35, 30, 20 and 15.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Dimensions {
+    pub supply_chain: f64,
+    pub operations: f64,
+    pub compliance: f64,
+    pub brand: f64,
+}
+
+impl Dimensions {
+    pub fn get(&self, d: Dimension) -> f64 {
+        match d {
+            Dimension::SupplyChain => self.supply_chain,
+            Dimension::Operations => self.operations,
+            Dimension::Compliance => self.compliance,
+            Dimension::Brand => self.brand,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionScore {
+    /// The question, or "" for text before the first question.
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: SectionType,
+    pub line: usize,
+    pub score: f64,
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Scores a script from its structure and its final diagnostics (after severities,
+/// `--select` and suppressions). `None` when the document has no question with an
+/// answer.
+pub fn score(doc: &Document, script: &Script, diagnostics: &[Diagnostic]) -> Option<Score> {
+    if script.sections.iter().all(|s| s.title.is_none()) {
+        return None;
+    }
+    let sections: Vec<SectionScore> = script
+        .sections
+        .iter()
+        .map(|sec| {
+            let lost: f64 = diagnostics
+                .iter()
+                .filter(|d| d.rule != "missing-dimension" && sec.span.contains(d.span))
+                .map(|d| penalty(d.severity))
+                .sum();
+            SectionScore {
+                title: sec
+                    .title
+                    .map(|t| t.slice(&doc.text).trim().to_string())
+                    .unwrap_or_default(),
+                kind: sec.kind,
+                line: sec.line,
+                score: round1((if sec.verifiable(doc) { 5.0 } else { 2.5 } - lost).max(0.0)),
+            }
+        })
+        .collect();
+    let mean = |it: &mut dyn Iterator<Item = f64>| {
+        let (sum, n) = it.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+        (n > 0).then(|| sum / n as f64)
+    };
+    let all = mean(&mut sections.iter().map(|s| s.score)).unwrap_or(0.0);
+    let mut points = [0.0; 4];
+    for (i, d) in Dimension::ALL.into_iter().enumerate() {
+        let items = d.items();
+        let answered = sections.iter().any(|s| s.kind.dimension() == Some(d));
+        let named =
+            items.iter().filter(|it| script.covers(it.id)).count() as f64 / items.len() as f64;
+        let coverage = 0.5 * f64::from(u8::from(answered)) + 0.5 * named;
+        let quality = mean(
+            &mut sections
+                .iter()
+                .filter(|s| s.kind.dimension() == Some(d))
+                .map(|s| s.score),
+        )
+        .unwrap_or(all)
+            / 5.0;
+        points[i] = d.weight() * coverage * quality;
+    }
+    Some(Score {
+        total: points.iter().sum::<f64>().round(),
+        dimensions: Dimensions {
+            supply_chain: round1(points[0]),
+            operations: round1(points[1]),
+            compliance: round1(points[2]),
+            brand: round1(points[3]),
+        },
+        sections,
+    })
+}

@@ -1,0 +1,142 @@
+//! Answer-structure fixtures: each file in tests/fixtures/structure/ starts with a line
+//! `<!-- expect: RULE, ...; absent: RULE, ... -->` (or `# expect: ...` in .txt files)
+//! naming the structure rules that must fire in it and those that must not. Also: the
+//! readiness score orders strong, mixed and weak scripts.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use answerlint::engine::{Outcome, Settings};
+use answerlint::Linter;
+
+const STRUCTURE_RULES: &[&str] = &[
+    "missing-tiers",
+    "missing-tier-proof",
+    "missing-anchor",
+    "unverifiable-plan",
+    "missing-dimension",
+];
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/structure")
+        .expect("fixture directory")
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")))
+        .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn rule_list(s: &str) -> BTreeSet<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            assert!(
+                STRUCTURE_RULES.contains(&r),
+                "unknown rule in expectation: {r}"
+            );
+            r.to_string()
+        })
+        .collect()
+}
+
+/// (expected, absent) from the first line.
+fn expectation(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let first = text.lines().next().unwrap_or_default();
+    let body = first
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_start_matches('#')
+        .trim_end_matches("-->")
+        .trim();
+    let body = body
+        .strip_prefix("expect:")
+        .unwrap_or_else(|| panic!("{}: first line is not an expectation", path.display()));
+    let (expect, absent) = body.split_once("; absent:").unwrap_or((body, ""));
+    (rule_list(expect), rule_list(absent))
+}
+
+fn lint(path: &Path) -> answerlint::engine::FileReport {
+    let mut linter = Linter::new(Settings::default()).unwrap();
+    match linter.lint_path(path, true) {
+        Outcome::Linted(r) => r,
+        other => panic!("{}: not linted: {other:?}", path.display()),
+    }
+}
+
+#[test]
+fn structure_fixtures_meet_their_expectations() {
+    let files = fixtures();
+    assert!(files.len() >= 20, "only {} fixtures", files.len());
+    let mut failures = Vec::new();
+    for path in &files {
+        let (expect, absent) = expectation(path);
+        let r = lint(path);
+        let fired: BTreeSet<String> = r.diagnostics.iter().map(|d| d.rule.to_string()).collect();
+        for e in &expect {
+            if !fired.contains(e) {
+                failures.push(format!("{}: expected {e}, not found", path.display()));
+            }
+        }
+        for a in &absent {
+            for d in r.diagnostics.iter().filter(|d| d.rule == a) {
+                failures.push(format!(
+                    "{}: {a} fired: {} ({:?})",
+                    path.display(),
+                    d.message,
+                    d.span.slice(&r.text)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn readiness_orders_strong_mixed_weak() {
+    for lang in ["zh", "en"] {
+        let total = |kind: &str| {
+            let p = PathBuf::from(format!("tests/fixtures/structure/{kind}.{lang}.md"));
+            lint(&p).score.expect("a score").total
+        };
+        let (strong, mixed, weak) = (total("strong"), total("mixed"), total("weak"));
+        assert!(
+            strong >= mixed + 10.0 && mixed >= weak + 10.0,
+            "{lang}: strong {strong}, mixed {mixed}, weak {weak}"
+        );
+    }
+}
+
+#[test]
+fn sections_carry_types_lines_and_sub_scores() {
+    let r = lint(Path::new("tests/fixtures/structure/strong.zh.md"));
+    let s = r.score.expect("a score");
+    let types: BTreeSet<&str> = s.sections.iter().map(|x| x.kind_id()).collect();
+    for t in ["core-strength", "logistics-delay", "quality-complaint"] {
+        assert!(types.contains(t), "{t} missing from {types:?}");
+    }
+    for sec in &s.sections {
+        assert!((0.0..=5.0).contains(&sec.score));
+        let line = r.text.lines().nth(sec.line - 1).unwrap();
+        assert!(line.contains(&sec.title), "line {} is {line:?}", sec.line);
+    }
+    let sum = s.dimensions.supply_chain
+        + s.dimensions.operations
+        + s.dimensions.compliance
+        + s.dimensions.brand;
+    assert!((sum - s.total).abs() <= 0.6, "{sum} vs {}", s.total);
+}
+
+/// The type id, as JSON writes it.
+trait KindId {
+    fn kind_id(&self) -> &'static str;
+}
+
+impl KindId for answerlint::structure::score::SectionScore {
+    fn kind_id(&self) -> &'static str {
+        self.kind.id()
+    }
+}
