@@ -324,7 +324,7 @@ fn train(args: &TrainArgs, term: Terminal) -> Output {
     };
     let heads = serde_json::to_string(&report.heads).unwrap_or_default();
     let table = crate::model::train::metrics_table(&report);
-    let metrics = format!(
+    let mut metrics = format!(
         "Held-out split: {} zh and {} en sentences (training: {} zh, {} en). Date: {}.\n\n{table}",
         report.heldout_counts[0],
         report.heldout_counts[1],
@@ -332,6 +332,13 @@ fn train(args: &TrainArgs, term: Terminal) -> Output {
         report.train_counts[1],
         today()
     );
+    if let Some(acc) = report.prototype_accuracy {
+        metrics.push_str(&format!(
+            "\nSection types from prototype questions ({} types): leave-one-out nearest-centroid accuracy {:.2}.\n",
+            report.heads.prototypes.len(),
+            acc
+        ));
+    }
     for (path, content) in [(&args.out, heads + "\n"), (&args.metrics, metrics.clone())] {
         if let Err(e) = crate::fsutil::write_atomic(path, content.as_bytes()) {
             return usage_error(format!("{}: {e}", path.display()));

@@ -9,6 +9,7 @@ use crate::document::{DocOptions, Document, Lang};
 use crate::input::{self, Decoded, Encoding};
 use crate::lexicon::Lexicons;
 use crate::rules::{self, Context, Scorer, SentenceScores};
+use crate::structure::{Script, SectionType};
 use crate::Diagnostic;
 
 /// Settings from the command line that apply to every file.
@@ -207,6 +208,37 @@ impl Linter {
         }
     }
 
+    /// Questions the `topics` lexicon left untyped get the type of the nearest prototype
+    /// question, when the sentence model is loaded or loadable.
+    fn refine_types(&mut self, doc: &Document, script: &mut Script) {
+        let untyped: Vec<usize> = (0..script.sections.len())
+            .filter(|&i| {
+                let s = &script.sections[i];
+                s.kind == SectionType::Other && s.title.is_some() && !s.buyer
+            })
+            .collect();
+        if untyped.is_empty() || matches!(self.model, ModelState::Off | ModelState::Unavailable) {
+            return;
+        }
+        let Some(scorer) = self.scorer() else { return };
+        let texts: Vec<&str> = untyped
+            .iter()
+            .map(|&i| script.sections[i].title.unwrap().slice(&doc.text))
+            .collect();
+        match scorer.question_types(&texts) {
+            Ok(types) => {
+                for (i, t) in untyped.into_iter().zip(types) {
+                    if let Some(t) = t {
+                        script.sections[i].kind = t;
+                    }
+                }
+            }
+            Err(e) => self
+                .notices
+                .push(format!("sentence model failed on questions: {e}")),
+        }
+    }
+
     /// The configuration that applies to files in `dir`.
     pub fn config_for_dir(&mut self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
         if let Some(p) = &self.settings.config_file {
@@ -312,7 +344,10 @@ impl Linter {
         };
         let doc = Document::build(text, &resolved.lexicons, opts);
         let scores = self.scores(&doc);
-        let (diagnostics, score) = lint_document(&doc, resolved, &self.settings, scores.as_ref());
+        let mut script = Script::parse(&doc, &resolved.lexicons);
+        self.refine_types(&doc, &mut script);
+        let (diagnostics, score) =
+            lint_script(&doc, &script, resolved, &self.settings, scores.as_ref());
         let Document {
             text, line_index, ..
         } = doc;
@@ -375,11 +410,22 @@ pub fn lint_document(
     settings: &Settings,
     scores: Option<&SentenceScores>,
 ) -> (Vec<Diagnostic>, Option<crate::structure::score::Score>) {
-    let script = crate::structure::Script::parse(doc, &resolved.lexicons);
+    let script = Script::parse(doc, &resolved.lexicons);
+    lint_script(doc, &script, resolved, settings, scores)
+}
+
+/// [`lint_document`] with the script already parsed (and its types refined).
+pub fn lint_script(
+    doc: &Document,
+    script: &Script,
+    resolved: &Resolved,
+    settings: &Settings,
+    scores: Option<&SentenceScores>,
+) -> (Vec<Diagnostic>, Option<crate::structure::score::Score>) {
     let cx = Context {
         lexicons: &resolved.lexicons,
         scores,
-        script: &script,
+        script,
     };
     let mut all = Vec::new();
     for rule in rules::REGISTRY {
@@ -406,7 +452,7 @@ pub fn lint_document(
     all.sort_by(|a, b| {
         (a.span.start, a.span.end, order(a.rule)).cmp(&(b.span.start, b.span.end, order(b.rule)))
     });
-    let score = crate::structure::score::score(doc, &script, &all);
+    let score = crate::structure::score::score(doc, script, &all);
     (all, score)
 }
 

@@ -99,6 +99,12 @@ impl answerlint::rules::Scorer for Shared {
     ) {
         self.0.calibration()
     }
+    fn question_types(
+        &self,
+        questions: &[&str],
+    ) -> Result<Vec<Option<answerlint::structure::SectionType>>, String> {
+        self.0.question_types(questions)
+    }
 }
 
 fn vague_commitments(text: &str) -> Vec<answerlint::Diagnostic> {
@@ -230,4 +236,58 @@ fn long_text_is_windowed() {
     let e = model().embed(&[long.as_str()], 8).unwrap();
     let n: f32 = e[0].iter().map(|v| v * v).sum::<f32>().sqrt();
     assert!((n - 1.0).abs() < 1e-3);
+}
+
+/// Section types of a script's questions, with or without the model.
+fn section_types(text: &str, with_model: bool) -> Vec<String> {
+    use answerlint::engine::{Linter, Outcome, Settings};
+    let mut linter = Linter::new(Settings::default()).unwrap();
+    if with_model {
+        linter = linter.with_scorer(std::sync::Arc::new(Shared(model())));
+    }
+    match linter.lint_stdin("script.md", text.as_bytes()) {
+        Outcome::Linted(r) => r
+            .score
+            .expect("a score")
+            .sections
+            .iter()
+            .map(|s| s.kind.id().to_string())
+            .collect(),
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn the_model_types_questions_the_topic_words_miss() {
+    // Questions without any `topics` word (none of these is a prototype question).
+    let script = "\
+## 顾客说耳机左边没声音了，你们怎么回他？
+
+2小时内回复。
+
+## Why should shoppers trust your shop more than the one next door?
+
+Our return rate is 1.1%, see the back-office screenshot.
+
+## 你们一个月能做多少货，原料找谁买？
+
+月产能3万件。
+
+## 请做一个简单的自我介绍。
+
+我负责店铺运营。
+";
+    assert_eq!(
+        section_types(script, false),
+        ["other", "other", "other", "other"]
+    );
+    assert_eq!(
+        section_types(script, true),
+        [
+            "quality-complaint",
+            "core-strength",
+            "supply-chain",
+            "other"
+        ]
+    );
 }

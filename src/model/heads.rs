@@ -36,11 +36,35 @@ pub struct Heads {
     pub encoder: String,
     pub dim: usize,
     pub heads: Vec<Head>,
+    /// Section types as the mean embedding of prototype questions
+    /// (models/data/prototypes.jsonl), for questions the `topics` lexicon cannot type.
+    #[serde(default)]
+    pub prototypes: Vec<Prototype>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Prototype {
+    /// A section type id (core-strength, ..., other).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// L2-normalised mean embedding.
+    pub centroid: Vec<f32>,
 }
 
 const BUILTIN: &str = include_str!("../../models/heads.json");
 
 impl Heads {
+    /// The prototype type nearest to an embedding (cosine), with its similarity.
+    pub fn nearest_type(&self, emb: &[f32]) -> Option<(&str, f32)> {
+        self.prototypes
+            .iter()
+            .map(|p| {
+                let dot: f32 = p.centroid.iter().zip(emb).map(|(a, b)| a * b).sum();
+                (p.kind.as_str(), dot)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     pub fn builtin() -> Result<Heads> {
         Heads::parse(BUILTIN)
     }

@@ -14,7 +14,7 @@ use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::heads::{Head, Heads, SIGNALS};
+use super::heads::{Head, Heads, Prototype, SIGNALS};
 use super::{Model, ModelError, Result};
 use crate::document::{DocOptions, Document, Lang};
 use crate::engine::{run_rules, Resolved, Settings};
@@ -157,6 +157,8 @@ pub struct Row {
 }
 
 pub struct Report {
+    /// Leave-one-out accuracy of typing the prototype questions by nearest centroid.
+    pub prototype_accuracy: Option<f32>,
     pub heads: Heads,
     pub rows: Vec<Row>,
     pub train_counts: [usize; 2],
@@ -392,7 +394,10 @@ pub fn train(
             v.iter().filter(|e| e.lang() == Lang::En).count(),
         ]
     };
+    step("prototype questions");
+    let (prototypes, prototype_accuracy) = prototypes(model, &data.join("prototypes.jsonl"))?;
     Ok(Report {
+        prototype_accuracy,
         heads: Heads {
             version: 1,
             encoder: format!(
@@ -401,11 +406,81 @@ pub fn train(
             ),
             dim: model.encoder.config.hidden,
             heads,
+            prototypes,
         },
         rows,
         train_counts: count(&train),
         heldout_counts: count(&heldout),
     })
+}
+
+/// Section-type centroids from the prototype questions, and the leave-one-out accuracy of
+/// nearest-centroid typing over them (`None` without a prototype file).
+fn prototypes(model: &Model, path: &Path) -> Result<(Vec<Prototype>, Option<f32>)> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok((Vec::new(), None));
+    };
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| ModelError::Invalid(format!("{}:{}: {e}", path.display(), n + 1)))?;
+        let (Some(t), Some(q)) = (v["type"].as_str(), v["text"].as_str()) else {
+            return Err(ModelError::Invalid(format!(
+                "{}:{}: needs \"type\" and \"text\"",
+                path.display(),
+                n + 1
+            )));
+        };
+        rows.push((t.to_string(), q.to_string()));
+    }
+    let texts: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    let emb = model.embed(&texts, 32)?;
+    let mut kinds: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let centroid = |skip: Option<usize>, kind: &str| -> Vec<f32> {
+        let mut c = vec![0f32; emb[0].len()];
+        for (i, (t, _)) in rows.iter().enumerate() {
+            if t == kind && Some(i) != skip {
+                for (a, b) in c.iter_mut().zip(&emb[i]) {
+                    *a += b;
+                }
+            }
+        }
+        let norm = c.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+        c.iter().map(|x| x / norm).collect()
+    };
+    let mut right = 0;
+    for (i, (t, _)) in rows.iter().enumerate() {
+        let heads = Heads {
+            version: 1,
+            encoder: String::new(),
+            dim: emb[0].len(),
+            heads: Vec::new(),
+            prototypes: kinds
+                .iter()
+                .map(|k| Prototype {
+                    kind: k.clone(),
+                    centroid: centroid(Some(i), k),
+                })
+                .collect(),
+        };
+        if heads.nearest_type(&emb[i]).map(|x| x.0) == Some(t.as_str()) {
+            right += 1;
+        }
+    }
+    let protos = kinds
+        .iter()
+        .map(|k| Prototype {
+            kind: k.clone(),
+            centroid: centroid(None, k),
+        })
+        .collect();
+    Ok((protos, Some(right as f32 / rows.len() as f32)))
 }
 
 /// The model card's metrics table, in Markdown.

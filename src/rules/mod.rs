@@ -98,6 +98,14 @@ pub trait Scorer: Send + Sync {
     fn score(&self, texts: &[&str]) -> Result<Vec<[Option<f32>; Signal::COUNT]>, String>;
     /// ([zh, en] thresholds, veto thresholds) per signal.
     fn calibration(&self) -> ([[f32; 2]; Signal::COUNT], [Option<f32>; Signal::COUNT]);
+    /// The section type of each question by similarity to prototype questions, where the
+    /// scorer has prototypes.
+    fn question_types(
+        &self,
+        questions: &[&str],
+    ) -> Result<Vec<Option<crate::structure::SectionType>>, String> {
+        Ok(vec![None; questions.len()])
+    }
 }
 
 /// The model's view of one sentence for one signal.

@@ -64,7 +64,10 @@ impl SectionType {
     }
 
     pub fn from_id(id: &str) -> Option<SectionType> {
-        Self::BY_PRIORITY.into_iter().find(|t| t.id() == id)
+        Self::BY_PRIORITY
+            .into_iter()
+            .chain([SectionType::Other])
+            .find(|t| t.id() == id)
     }
 
     /// The examiner's dimension an answer of this type is scored under.
