@@ -73,8 +73,10 @@ pub fn device(choice: DeviceChoice) -> Result<Device> {
     }
 }
 
-/// Most padded tokens in one batch.
-const MAX_BATCH_TOKENS: usize = 2048;
+/// Most padded tokens in one batch (at least one full window of 512): larger batches
+/// spend their time in page faults on temporary tensors (batch 128 measured 92 sentences/s
+/// with 2,048, 121 with 1,024; `benches/model.rs`).
+const MAX_BATCH_TOKENS: usize = 1024;
 
 /// The prefix e5 expects before a text that is embedded as a query.
 pub const QUERY_PREFIX: &str = "query: ";
