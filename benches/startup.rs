@@ -1,6 +1,7 @@
 //! Cold start as an editor sees it: a new `answerlint check -` process per save, on a
 //! 2 KB Chinese script and a 2 KB English one, measured end to end (spawn, load, lint,
-//! print, exit).
+//! print, exit); lexicon rules only (`--no-model`), and with the sentence model when it is
+//! installed (load plus embedding every statement of the script).
 //!
 //! `cargo bench --bench startup`
 
@@ -12,7 +13,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 #[path = "support/corpus.rs"]
 mod corpus;
 
-fn run_once(input: &str) {
+fn run_once(input: &str, model: bool) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_answerlint"))
         .args([
             "check",
@@ -22,6 +23,7 @@ fn run_once(input: &str) {
             "--format",
             "json",
         ])
+        .args(if model { None } else { Some("--no-model") })
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -54,8 +56,14 @@ fn bench(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group("cold start: check - (2 KB)");
     g.sample_size(30);
-    g.bench_function("zh", |b| b.iter(|| run_once(&zh)));
-    g.bench_function("en", |b| b.iter(|| run_once(&en)));
+    g.bench_function("zh, --no-model", |b| b.iter(|| run_once(&zh, false)));
+    g.bench_function("en, --no-model", |b| b.iter(|| run_once(&en, false)));
+    let dir = answerlint::model::default_model_dir();
+    if answerlint::model::Installed::open(&dir).is_ok() {
+        g.sample_size(10);
+        g.bench_function("zh, with the model", |b| b.iter(|| run_once(&zh, true)));
+        g.bench_function("en, with the model", |b| b.iter(|| run_once(&en, true)));
+    }
     g.bench_function("process spawn only (true)", |b| {
         b.iter(|| Command::new("true").status().unwrap())
     });

@@ -25,7 +25,7 @@
 //! Proof words come from the `evidence` lexicon (`[lexicon.zh.evidence] add = [...]`).
 
 use crate::document::Document;
-use crate::structure::{self, SectionType};
+use crate::structure::SectionType;
 use crate::{Diagnostic, Severity, Source};
 
 use super::missing_tiers::section_lang;
@@ -53,7 +53,7 @@ impl Rule for MissingTierProof {
                 continue;
             }
             let lang = section_lang(doc, sec);
-            for s in structure::steps(doc, cx.lexicons, sec) {
+            for s in sec.steps(doc, cx.lexicons) {
                 if s.deadline.is_none() || !s.action || s.proof {
                     continue;
                 }

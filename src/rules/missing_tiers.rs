@@ -31,7 +31,7 @@
 //! None. Which sections count as complaints comes from the `topics` lexicon.
 
 use crate::document::{Document, Lang};
-use crate::structure::{self, SectionType, Step};
+use crate::structure::{Section, SectionType, Step};
 use crate::{Diagnostic, Severity, Source};
 
 use super::{msg, Context, Rule, RuleMeta};
@@ -48,7 +48,7 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// The language of a section's answer.
-pub(crate) fn section_lang(doc: &Document, sec: &structure::Section) -> Lang {
+pub(crate) fn section_lang(doc: &Document, sec: &Section) -> Lang {
     let mut en = 0;
     let mut zh = 0;
     for si in sec.answer.clone() {
@@ -153,9 +153,9 @@ impl Rule for MissingTiers {
             if sec.kind != SectionType::QualityComplaint {
                 continue;
             }
-            let steps = structure::steps(doc, cx.lexicons, sec);
+            let steps = sec.steps(doc, cx.lexicons);
             let lang = section_lang(doc, sec);
-            let found = problems(doc, &steps, lang);
+            let found = problems(doc, steps, lang);
             if found.is_empty() {
                 continue;
             }

@@ -255,6 +255,8 @@ pub struct Section {
     pub anchor: Span,
     /// The question is a buyer's message (a customer-service thread).
     pub buyer: bool,
+    /// The answer's steps, found on first use (two rules read them).
+    steps: OnceLock<Vec<Step>>,
 }
 
 /// A parsed script.
@@ -438,6 +440,11 @@ impl Script {
 }
 
 impl Section {
+    /// The answer's steps (see [`steps`]), computed once.
+    pub fn steps(&self, doc: &Document, lx: &Lexicons) -> &[Step] {
+        self.steps.get_or_init(|| steps(doc, lx, self))
+    }
+
     /// Whether the answer offers anything an examiner could check: a figure, an
     /// identifier, specific evidence, or a named partner.
     pub fn verifiable(&self, doc: &Document) -> bool {
@@ -486,6 +493,7 @@ fn make_section(
         span: Span::new(start, end),
         anchor,
         buyer,
+        steps: OnceLock::new(),
     }
 }
 
@@ -547,7 +555,7 @@ pub struct Step {
 
 const ARROWS: &[&str] = &["→", "->", "⇒", "=>", "⟶", "➔", "➜"];
 
-const SEQUENCE_ZH: &[&str] = &[
+const SEQUENCE_WORDS: &[&str] = &[
     "第一步",
     "第二步",
     "第三步",
@@ -573,8 +581,6 @@ const SEQUENCE_ZH: &[&str] = &[
     "第一层",
     "第二层",
     "第三层",
-];
-const SEQUENCE_EN: &[&str] = &[
     "first",
     "firstly",
     "second",
@@ -601,7 +607,7 @@ const SEQUENCE_EN: &[&str] = &[
     "level 3",
 ];
 /// Timings with no figure: a step that has only these has no checkable deadline.
-const VAGUE_TIMING_ZH: &[&str] = &[
+const VAGUE_TIMING_WORDS: &[&str] = &[
     "之后",
     "然后",
     "随后",
@@ -616,8 +622,6 @@ const VAGUE_TIMING_ZH: &[&str] = &[
     "过后",
     "接着",
     "再",
-];
-const VAGUE_TIMING_EN: &[&str] = &[
     "later",
     "afterwards",
     "after that",
@@ -633,22 +637,26 @@ const VAGUE_TIMING_EN: &[&str] = &[
     "shortly",
 ];
 /// Deadlines written in words, in hours.
-const WORD_DEADLINES: &[(&str, f64)] = &[
-    ("当天", 12.0),
-    ("当日", 12.0),
-    ("同日", 12.0),
-    ("次日", 24.0),
-    ("隔日", 24.0),
-    ("第二天", 24.0),
-    ("次工作日", 24.0),
-    ("by end of day", 12.0),
-    ("end of day", 12.0),
-    ("by the end of the day", 12.0),
-    ("same day", 12.0),
-    ("same-day", 12.0),
-    ("next business day", 24.0),
-    ("next working day", 24.0),
-    ("next day", 24.0),
+const WORD_DEADLINE_PHRASES: &[&str] = &[
+    "当天",
+    "当日",
+    "同日",
+    "次日",
+    "隔日",
+    "第二天",
+    "次工作日",
+    "by end of day",
+    "end of day",
+    "by the end of the day",
+    "same day",
+    "same-day",
+    "next business day",
+    "next working day",
+    "next day",
+];
+/// Hours for each of [`WORD_DEADLINE_PHRASES`], in the same order.
+const WORD_DEADLINE_HOURS: [f64; 15] = [
+    12.0, 12.0, 12.0, 24.0, 24.0, 24.0, 24.0, 12.0, 12.0, 12.0, 12.0, 12.0, 24.0, 24.0, 24.0,
 ];
 
 /// Hours in one unit of a duration as the figure scanner writes it.
@@ -679,28 +687,55 @@ pub fn unit_hours(unit: &str) -> Option<f64> {
     })
 }
 
-/// Finds `words` at word boundaries of `span`: the first one's span.
-fn find_word(doc: &Document, span: Span, words: &[&str]) -> Option<Span> {
-    let text = span.slice(&doc.text);
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return None;
-    }
-    let mut best: Option<Span> = None;
-    for w in words {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(w) {
-            let (a, b) = (span.start + from + i, span.start + from + i + w.len());
-            if doc.is_boundary(a) && doc.is_boundary(b) {
-                if best.is_none_or(|x| a < x.start) {
-                    best = Some(Span::new(a, b));
-                }
-                break;
-            }
-            from += i + w.len();
+/// A word list with its case-insensitive automaton, built on first use.
+struct Words {
+    list: &'static [&'static str],
+    ac: OnceLock<aho_corasick::AhoCorasick>,
+}
+
+impl Words {
+    const fn new(list: &'static [&'static str]) -> Words {
+        Words {
+            list,
+            ac: OnceLock::new(),
         }
     }
-    best
+
+    fn automaton(&self) -> &aho_corasick::AhoCorasick {
+        self.ac.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(self.list)
+                .expect("word automaton")
+        })
+    }
+}
+
+static SEQUENCE: Words = Words::new(SEQUENCE_WORDS);
+static VAGUE_TIMING: Words = Words::new(VAGUE_TIMING_WORDS);
+static DEADLINE_WORDS: Words = Words::new(WORD_DEADLINE_PHRASES);
+
+/// The earliest of `words` in `span` on word boundaries: its span and index in the list.
+fn find_word(doc: &Document, span: Span, words: &Words) -> Option<(Span, usize)> {
+    let text = span.slice(&doc.text);
+    words
+        .automaton()
+        .find_overlapping_iter(text)
+        .map(|m| {
+            (
+                Span::new(span.start + m.start(), span.start + m.end()),
+                m.pattern().as_usize(),
+            )
+        })
+        .filter(|(s, _)| doc.is_boundary(s.start) && doc.is_boundary(s.end))
+        .min_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)))
+}
+
+/// Sentences that overlap `span`.
+fn sentences_in(doc: &Document, span: Span) -> Range<usize> {
+    let a = doc.sentences.partition_point(|s| s.span.end <= span.start);
+    let b = doc.sentences.partition_point(|s| s.span.start < span.end);
+    a..b.max(a)
 }
 
 /// Splits an answer into steps (see [`Step`]).
@@ -769,7 +804,7 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
         for clause in clauses(doc, si) {
             let starts_step = has_deadline(doc, clause)
                 || starts_with_sequence(doc, clause)
-                || find_word(doc, clause, timing_words(doc, clause)).is_some();
+                || find_word(doc, clause, &VAGUE_TIMING).is_some();
             match out.last_mut() {
                 Some(last) if !starts_step => last.end = clause.end,
                 _ if starts_step => out.push(clause),
@@ -778,20 +813,6 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
         }
     }
     out.into_iter().map(|p| step(doc, lx, p)).collect()
-}
-
-fn timing_words(doc: &Document, span: Span) -> &'static [&'static str] {
-    if doc.sentences[sentence_of(doc, span.start)].lang == Lang::En {
-        VAGUE_TIMING_EN
-    } else {
-        VAGUE_TIMING_ZH
-    }
-}
-
-fn sentence_of(doc: &Document, offset: usize) -> usize {
-    doc.sentences
-        .partition_point(|s| s.span.end <= offset)
-        .min(doc.sentences.len().saturating_sub(1))
 }
 
 /// Clauses of a sentence: cut at semicolons, and at commas followed by a sequence word.
@@ -830,13 +851,12 @@ fn starts_with_sequence(doc: &Document, span: Span) -> bool {
             break;
         }
     }
-    let skipped = full.len() - text.len();
-    let lower = text.to_lowercase();
-    SEQUENCE_ZH.iter().chain(SEQUENCE_EN).any(|w| {
-        lower.starts_with(w)
-            && lower.len() == text.len()
-            && doc.is_boundary(span.start + skipped + w.len())
-    })
+    let at = span.start + full.len() - text.len();
+    SEQUENCE
+        .automaton()
+        .find_overlapping_iter(text)
+        .take_while(|m| m.start() == 0)
+        .any(|m| doc.is_boundary(at + m.end()))
 }
 
 fn has_deadline(doc: &Document, span: Span) -> bool {
@@ -846,22 +866,11 @@ fn has_deadline(doc: &Document, span: Span) -> bool {
 /// The first deadline in `span`: a duration figure, or a word deadline (次日, "next
 /// business day"), in hours.
 fn deadline(doc: &Document, span: Span) -> Option<(f64, Span)> {
-    let fig = doc
-        .figures
-        .iter()
+    let fig = sentences_in(doc, span)
+        .flat_map(|si| doc.sentence_figures(si))
         .filter(|f| span.contains(f.span) && f.kind == FigureKind::Duration)
         .find_map(|f| Some((f.upper.unwrap_or(f.value) * unit_hours(&f.unit)?, f.span)));
-    let words: Vec<&str> = WORD_DEADLINES.iter().map(|w| w.0).collect();
-    let word = find_word(doc, span, &words).map(|s| {
-        let w = s.slice(&doc.text).to_lowercase();
-        (
-            WORD_DEADLINES
-                .iter()
-                .find(|x| x.0 == w)
-                .map_or(24.0, |x| x.1),
-            s,
-        )
-    });
+    let word = find_word(doc, span, &DEADLINE_WORDS).map(|(s, i)| (WORD_DEADLINE_HOURS[i], s));
     match (fig, word) {
         (Some(f), Some(w)) => Some(if w.1.start < f.1.start { w } else { f }),
         (f, w) => f.or(w),
@@ -870,7 +879,11 @@ fn deadline(doc: &Document, span: Span) -> Option<(f64, Span)> {
 
 fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
     let deadline = deadline(doc, span);
-    let matches = doc.matches.iter().filter(|m| span.contains(m.span));
+    let within = sentences_in(doc, span);
+    let matches = within
+        .clone()
+        .flat_map(|si| doc.sentence_matches(si))
+        .filter(|m| span.contains(m.span));
     let mut action = false;
     let mut proof = false;
     let mut hedge = None;
@@ -892,41 +905,47 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
     }
     if !proof {
         // An identifier of its own (工单号TK-2291, tracking number LP00123) is proof.
-        proof = doc
-            .non_figures
-            .iter()
-            .any(|n| n.kind == crate::document::NonFigureKind::Identifier && span.contains(n.span));
+        proof = within.clone().any(|si| {
+            doc.non_figures[doc.sentences[si].non_figures.clone()]
+                .iter()
+                .any(|n| {
+                    n.kind == crate::document::NonFigureKind::Identifier && span.contains(n.span)
+                })
+        });
     }
     if !action {
         action = english_action(doc, lx, span);
     }
     if !action {
         // Chinese: any verb jieba knows, other than auxiliaries and timing words.
-        action = doc.tokens.iter().any(|t| {
-            span.contains(t.span)
-                && t.pos(&doc.text) == Pos::Verb
-                && !matches!(
-                    t.span.slice(&doc.text),
-                    "会" | "能"
-                        | "要"
-                        | "将"
-                        | "是"
-                        | "有"
-                        | "可以"
-                        | "可"
-                        | "需要"
-                        | "应"
-                        | "完成"
-                        | "进行"
-                        | "处理"
-                        | "负责"
-                        | "解决"
-                )
-        });
+        action = within
+            .clone()
+            .flat_map(|si| doc.sentence_tokens(si))
+            .any(|t| {
+                span.contains(t.span)
+                    && t.pos(&doc.text) == Pos::Verb
+                    && !matches!(
+                        t.span.slice(&doc.text),
+                        "会" | "能"
+                            | "要"
+                            | "将"
+                            | "是"
+                            | "有"
+                            | "可以"
+                            | "可"
+                            | "需要"
+                            | "应"
+                            | "完成"
+                            | "进行"
+                            | "处理"
+                            | "负责"
+                            | "解决"
+                    )
+            });
     }
     let vague_timing = match deadline {
         Some(_) => hedge,
-        None => find_word(doc, span, timing_words(doc, span)),
+        None => find_word(doc, span, &VAGUE_TIMING).map(|(s, _)| s),
     };
     Step {
         span,
