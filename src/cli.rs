@@ -416,7 +416,7 @@ fn rules(format: RulesFormat) -> Output {
 
 fn explain(rule: &str) -> Output {
     if rule == "score" {
-        let mut stdout = String::from("# The readiness score\n\n");
+        let mut stdout = String::new();
         for line in include_str!("structure/score.rs").lines() {
             match line.strip_prefix("//!") {
                 Some(rest) => {
