@@ -338,6 +338,10 @@ fn rules_and_explain() {
         "unverifiable-claim",
         "unsupported-figure",
         "unverifiable-plan",
+        "missing-tiers",
+        "missing-tier-proof",
+        "missing-anchor",
+        "missing-dimension",
     ] {
         assert!(s.contains(id), "{id} missing from {s}");
     }
@@ -349,5 +353,9 @@ fn rules_and_explain() {
             predicate::str::contains("## What it flags")
                 .and(predicate::str::contains("尽量24小时内")),
         );
+    cmd().args(["explain", "score"]).assert().code(0).stdout(
+        predicate::str::contains("35 / 30 / 20 / 15")
+            .and(predicate::str::contains("Section sub-score")),
+    );
     cmd().args(["explain", "nope"]).assert().code(2);
 }
