@@ -11,6 +11,7 @@ mod missing_anchor;
 mod missing_dimension;
 mod missing_tier_proof;
 mod missing_tiers;
+mod placeholder_left;
 mod unsupported_figure;
 mod unverifiable_claim;
 mod unverifiable_plan;
@@ -160,6 +161,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &unverifiable_claim::UnverifiableClaim,
     &unsupported_figure::UnsupportedFigure,
     &unverifiable_plan::UnverifiablePlan,
+    &placeholder_left::PlaceholderLeft,
     &missing_tiers::MissingTiers,
     &missing_tier_proof::MissingTierProof,
     &missing_anchor::MissingAnchor,

@@ -24,11 +24,15 @@
 //!     我们在2024年3月开店。                 (a date)
 //!
 //! ## Fix safety
-//! No automatic fix yet; the suggestion shows where to put the source.
+//! Unsafe fix (in `--format json` `fixes`; not applied yet): a placeholder right after each
+//! figure, 退货率1.2%（来源：【待补充：报表或截图】）, "1.2% ([TODO: source])", which
+//! placeholder-left then reports until a person fills it in. A sentence that already holds
+//! a placeholder is not flagged again.
 //!
 //! ## Options
 //! Extra evidence words in answerlint.toml: `[lexicon.zh.evidence] add = ["质检单"]`.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::{Document, Lang};
 use crate::{Diagnostic, Severity, Source};
 
@@ -41,7 +45,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     summary: "a business figure with no evidence in the same sentence",
     source: include_str!("unsupported_figure.rs"),
-    fixable: false,
+    fixable: true,
     structural: false,
 };
 
@@ -53,7 +57,11 @@ impl Rule for UnsupportedFigure {
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
         for si in 0..doc.sentences.len() {
             let s = &doc.sentences[si];
-            if !is_statement(doc, si) || s.evidence.specific.is_some() {
+            // A placeholder for the source is pending: placeholder-left reports it.
+            if !is_statement(doc, si)
+                || s.evidence.specific.is_some()
+                || super::placeholder_left::has_placeholder(doc.sentence_text(si))
+            {
                 continue;
             }
             // Evidence the lists miss ("the numbers are in the export we sent"), or figures
@@ -103,6 +111,27 @@ impl Rule for UnsupportedFigure {
                 "在同一句写明可核查的出处：报关单、后台截图、ERP导出、合同编号或附件号".into(),
                 "name a checkable source in the same sentence: customs declaration, back-office screenshot, ERP export, contract no. or appendix".into(),
             ));
+            // A placeholder right after each figure, never an invented source.
+            d.fixes.push(Fix {
+                title: msg(
+                    lang,
+                    "在数字后加出处占位符".into(),
+                    "add a source placeholder after the figure".into(),
+                ),
+                applicability: Applicability::Unsafe,
+                edits: figures
+                    .iter()
+                    .map(|f| Edit {
+                        start: f.span.end,
+                        end: f.span.end,
+                        content: msg(
+                            lang,
+                            "（来源：【待补充：报表或截图】）".into(),
+                            " ([TODO: source])".into(),
+                        ),
+                    })
+                    .collect(),
+            });
             out.push(d);
         }
     }
@@ -110,6 +139,44 @@ impl Rule for UnsupportedFigure {
 
 #[cfg(test)]
 mod tests {
+    /// Applies a diagnostic's first fix to `text`.
+    fn fixed(text: &str) -> String {
+        let d = crate::engine::lint_text_with(
+            text,
+            &crate::engine::Settings {
+                select: Some(vec!["unsupported-figure".into()]),
+                ..Default::default()
+            },
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        let fix = &d[0].fixes[0];
+        assert_eq!(fix.applicability, crate::diagnostic::Applicability::Unsafe);
+        let mut out = text.to_string();
+        for e in fix.edits.iter().rev() {
+            out.replace_range(e.start..e.end, &e.content);
+        }
+        out
+    }
+
+    #[test]
+    fn fix_adds_a_placeholder_that_placeholder_left_then_reports() {
+        let zh = fixed("我们的退货率只有1.2%，复购率35%。");
+        assert_eq!(
+            zh,
+            "我们的退货率只有1.2%（来源：【待补充：报表或截图】），复购率35%（来源：【待补充：报表或截图】）。"
+        );
+        let en = fixed("We ship 1,200 orders a day.");
+        assert_eq!(en, "We ship 1,200 orders ([TODO: source]) a day.");
+        for text in [zh, en] {
+            let rules: Vec<&str> = crate::engine::lint_text(&text)
+                .iter()
+                .map(|d| d.rule)
+                .collect();
+            assert!(rules.contains(&"placeholder-left"), "{rules:?}");
+            assert!(!rules.contains(&"unsupported-figure"), "{rules:?}");
+        }
+    }
+
     use super::super::testing::flagged;
     use super::*;
 
