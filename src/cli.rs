@@ -2,7 +2,7 @@
 //! and the exit code. `main.rs` only parses, calls [`run`], prints and exits.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -20,6 +20,8 @@ Examples:
   answerlint check - --stdin-filename a.md < a.md
                                              lint stdin (what editors do on save)
   answerlint check --select vague-commitment,hedged-figure scripts/
+  answerlint check --diff --unsafe-fixes a.md   what the fixes would change (writes nothing)
+  answerlint fix --unsafe-fixes scripts/     apply fixes, placeholders included
   answerlint rules                           list the rules and their default severities
   answerlint explain vague-commitment        what a rule flags, why, and examples
   answerlint explain score                   how the readiness score is computed
@@ -45,6 +47,10 @@ pub enum Command {
     /// Lint files, directories or stdin.
     #[command(after_help = EXAMPLES)]
     Check(CheckArgs),
+    /// `check --fix`: apply safe fixes (add --unsafe-fixes for placeholders) and write
+    /// the files back; report what remains.
+    #[command(after_help = EXAMPLES)]
+    Fix(CheckArgs),
     /// List the rules with their default severities.
     Rules {
         /// human (a table) or json.
@@ -197,6 +203,19 @@ pub struct CheckArgs {
     /// Colour in human output: auto (only on a terminal, and not with NO_COLOR).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Apply safe fixes and write the files back (same encoding, BOM and line endings;
+    /// through a temporary file; refused if a file changed on disk meanwhile). With
+    /// stdin, the fixed text goes to stdout.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply unsafe fixes too (they insert placeholders such as
+    /// 【待补充：…】 / [TODO: …] that placeholder-left then reports).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what the fixes would change, and write nothing (exit 1 when
+    /// there is something to change).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 }
 
 /// Where the process runs, as far as output decisions go.
@@ -220,6 +239,10 @@ pub struct Output {
 pub fn run(cli: Cli, stdin: &mut dyn Read, term: Terminal) -> Output {
     match cli.command {
         Command::Check(args) => check(args, stdin, term),
+        Command::Fix(mut args) => {
+            args.fix = !args.diff;
+            check(args, stdin, term)
+        }
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Model(ModelCommand::Install { model }) => model_install(&model, term),
@@ -565,6 +588,54 @@ fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
     };
     let mut stdout = String::new();
     let mut stderr = String::new();
+    if args.fix || args.diff {
+        let done = apply_fixes(&mut linter, &mut outcomes, &args, use_stdin);
+        if args.diff {
+            let code = if outcomes.iter().any(|o| matches!(o, Outcome::Error { .. })) {
+                2
+            } else {
+                u8::from(!done.diff.is_empty()) as i32
+            };
+            for o in &outcomes {
+                if let Outcome::Error { path, message } = o {
+                    stderr.push_str(&format!("error: {path}: {message}\n"));
+                }
+            }
+            return Output {
+                stdout: done.diff,
+                stderr,
+                code,
+            };
+        }
+        if !args.quiet && done.fixes > 0 && !use_stdin {
+            stderr.push_str(&format!(
+                "fixed {} problem{} in {} file{}\n",
+                done.fixes,
+                if done.fixes == 1 { "" } else { "s" },
+                done.files,
+                if done.files == 1 { "" } else { "s" }
+            ));
+        }
+        if let Some(text) = done.stdin_text {
+            stdout.push_str(&text);
+            let remaining = outcomes.iter().any(|o| match o {
+                Outcome::Linted(r) => r
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity >= Severity::Warning),
+                _ => false,
+            });
+            return Output {
+                stdout,
+                stderr,
+                code: if matches!(outcomes.first(), Some(Outcome::Error { .. })) {
+                    2
+                } else {
+                    i32::from(remaining && !args.exit_zero)
+                },
+            };
+        }
+    }
     if args.format == Format::Human && !args.quiet {
         for o in &outcomes {
             if let Outcome::Linted(r) = o {
@@ -679,4 +750,113 @@ fn load_model(
     crate::model::Model::load(dir, &device)
         .map(|m| std::sync::Arc::new(m) as std::sync::Arc<dyn crate::rules::Scorer>)
         .map_err(|e| e.to_string())
+}
+
+/// What applying fixes did.
+#[derive(Default)]
+struct Fixed {
+    fixes: usize,
+    files: usize,
+    diff: String,
+    /// With stdin: the fixed text (the input itself when nothing changed).
+    stdin_text: Option<String>,
+}
+
+/// Applies fixes to every linted outcome: rounds of fix and lint until nothing changes,
+/// then (with --fix) writes files back, or (with --diff) collects diffs. An outcome is
+/// replaced by the lint of its fixed text, or by an error when the file could not be
+/// written; the file is never left half-written.
+fn apply_fixes(
+    linter: &mut Linter,
+    outcomes: &mut [Outcome],
+    args: &CheckArgs,
+    use_stdin: bool,
+) -> Fixed {
+    let mut done = Fixed::default();
+    for slot in outcomes.iter_mut() {
+        let Outcome::Linted(first) = slot else {
+            continue;
+        };
+        let original = first.text.clone();
+        let taken = std::mem::replace(
+            slot,
+            Outcome::Skipped {
+                path: String::new(),
+                reason: String::new(),
+            },
+        );
+        let (current, count) = crate::fix::fix_until_stable(linter, taken, args.unsafe_fixes);
+        let Outcome::Linted(r) = &current else {
+            *slot = current;
+            continue;
+        };
+        if use_stdin {
+            done.stdin_text = Some(r.text.clone());
+        }
+        if count == 0 {
+            *slot = current;
+            continue;
+        }
+        if args.diff {
+            done.diff
+                .push_str(&crate::fix::unified_diff(&r.path, &original, &r.text));
+            done.fixes += count;
+            done.files += 1;
+            *slot = current;
+            continue;
+        }
+        if use_stdin {
+            done.fixes += count;
+            *slot = current;
+            continue;
+        }
+        *slot = match write_fixed(r) {
+            Ok(()) => {
+                done.fixes += count;
+                done.files += 1;
+                current
+            }
+            Err(message) => Outcome::Error {
+                path: r.path.clone(),
+                message,
+            },
+        };
+    }
+    done
+}
+
+/// Writes a fixed file back in its own encoding, unless it changed on disk since it was
+/// read; keeps its permissions.
+pub(crate) fn write_fixed(r: &crate::engine::FileReport) -> Result<(), String> {
+    let path = Path::new(&r.path);
+    let now = std::fs::read(path).map_err(|e| crate::input::describe_io(&e))?;
+    if crate::fix::digest(&now) != r.digest {
+        return Err("changed on disk since it was read; fixes not written".into());
+    }
+    let bytes = crate::fix::encode(&r.text, r.encoding);
+    crate::fsutil::write_atomic(path, &bytes).map_err(|e| format!("cannot write fixes: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_on_disk_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.md");
+        std::fs::write(&f, "我们的复购率35%。\n").unwrap();
+        let mut linter = Linter::new(Settings::default()).unwrap();
+        let Outcome::Linted(r) = linter.lint_path(&f, true) else {
+            panic!("not linted")
+        };
+        // Someone saves the file while it is being fixed.
+        std::fs::write(&f, "我们的复购率36%。\n").unwrap();
+        let (fixed, n) = crate::fix::fix_until_stable(&mut linter, Outcome::Linted(r), true);
+        assert_eq!(n, 1);
+        let Outcome::Linted(r) = fixed else { panic!() };
+        let err = write_fixed(&r).unwrap_err();
+        assert!(err.contains("changed on disk"), "{err}");
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "我们的复购率36%。\n");
+    }
 }

@@ -36,6 +36,9 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The readiness score; `None` when the file has no answer text.
     pub score: Option<crate::structure::score::Score>,
+    /// A hash of the bytes as read ([`crate::fix::digest`]), to notice a change on disk
+    /// before writing fixes.
+    pub digest: u64,
 }
 
 #[derive(Debug)]
@@ -338,6 +341,48 @@ impl Linter {
                 }
             }
         };
+        self.lint_decoded(
+            shown,
+            path,
+            text,
+            encoding,
+            crate::fix::digest(bytes),
+            resolved,
+        )
+    }
+
+    /// Lints `text` again as the file `shown` (after fixes): same configuration, same
+    /// encoding and digest as `report`.
+    pub fn relint(&mut self, report: &FileReport, text: String) -> Outcome {
+        let path = Path::new(&report.path);
+        let resolved = match self.config_for(path) {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::Error {
+                    path: report.path.clone(),
+                    message: e.to_string(),
+                }
+            }
+        };
+        self.lint_decoded(
+            &report.path,
+            path,
+            text,
+            report.encoding,
+            report.digest,
+            &resolved,
+        )
+    }
+
+    fn lint_decoded(
+        &mut self,
+        shown: &str,
+        path: &Path,
+        text: String,
+        encoding: Encoding,
+        digest: u64,
+        resolved: &Resolved,
+    ) -> Outcome {
         let opts = DocOptions {
             markdown: !is_plain_text(path),
             lang: self.settings.lang,
@@ -358,6 +403,7 @@ impl Linter {
             line_index,
             diagnostics,
             score,
+            digest,
         })
     }
 }

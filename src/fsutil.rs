@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to a temporary file in the same directory and renames it over `path`.
-/// On any error `path` is untouched.
+/// Writes `bytes` to a temporary file in the same directory and renames it over `path`,
+/// with the permissions `path` had. On any error `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -18,6 +18,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
+        if let Ok(m) = std::fs::metadata(path) {
+            f.set_permissions(m.permissions())?;
+        }
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

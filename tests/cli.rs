@@ -359,3 +359,87 @@ fn rules_and_explain() {
     );
     cmd().args(["explain", "nope"]).assert().code(2);
 }
+
+#[test]
+fn fix_diff_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.md");
+    // GBK with CRLF line endings and no trailing newline.
+    let utf8 = "## 第一题\r\n\r\n我们的退货率只有1.2%。\r\n其他内容不变";
+    let (gbk, _, _) = encoding_rs::GBK.encode(utf8);
+    fs::write(&f, &gbk).unwrap();
+
+    // --diff writes nothing and exits 1 when there is something to change.
+    let out = cmd()
+        .args(["check", "--diff", "--unsafe-fixes"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let diff = String::from_utf8(out).unwrap();
+    assert!(
+        diff.contains("+我们的退货率只有1.2%（来源：【待补充：报表或截图】）。"),
+        "{diff}"
+    );
+    assert_eq!(fs::read(&f).unwrap(), gbk.to_vec());
+
+    // Safe fixes only: this fix is unsafe, so nothing changes.
+    cmd().args(["check", "--fix"]).arg(&f).assert().code(1);
+    assert_eq!(fs::read(&f).unwrap(), gbk.to_vec());
+
+    // `fix --unsafe-fixes` writes GBK back, CRLF and all, and placeholder-left remains.
+    let o = cmd()
+        .args(["fix", "--unsafe-fixes", "--format", "json"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let want =
+        "## 第一题\r\n\r\n我们的退货率只有1.2%（来源：【待补充：报表或截图】）。\r\n其他内容不变";
+    assert_eq!(
+        fs::read(&f).unwrap(),
+        encoding_rs::GBK.encode(want).0.to_vec()
+    );
+    let v = json_of(&o.stdout);
+    assert_eq!(v["files"][0]["encoding"], "gb18030");
+    assert_eq!(v["files"][0]["diagnostics"][0]["rule"], "placeholder-left");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("fixed 1 problem in 1 file"));
+    // A second run has nothing left to fix.
+    cmd()
+        .args(["check", "--diff", "--unsafe-fixes"])
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stdout("");
+
+    // stdin: the fixed text goes to stdout.
+    cmd()
+        .args(["check", "-", "--fix", "--unsafe-fixes"])
+        .write_stdin("We ship 1,200 orders a day.\n")
+        .assert()
+        .code(1)
+        .stdout("We ship 1,200 orders ([TODO: source]) a day.\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.md");
+    fs::write(&f, "我们的复购率35%。\n").unwrap();
+    fs::set_permissions(&f, fs::Permissions::from_mode(0o640)).unwrap();
+    cmd()
+        .args(["fix", "--unsafe-fixes"])
+        .arg(&f)
+        .assert()
+        .code(1);
+    assert!(fs::read_to_string(&f).unwrap().contains("【待补充"));
+    assert_eq!(
+        fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}

@@ -242,6 +242,7 @@ mod tests {
             line_index: crate::document::LineIndex::new(&text),
             text,
             score: None,
+            digest: 0,
             diagnostics: vec![crate::Diagnostic {
                 rule: "vague-commitment",
                 severity: Severity::Error,

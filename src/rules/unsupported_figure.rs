@@ -24,7 +24,7 @@
 //!     我们在2024年3月开店。                 (a date)
 //!
 //! ## Fix safety
-//! Unsafe fix (in `--format json` `fixes`; not applied yet): a placeholder right after each
+//! Unsafe fix (`--fix --unsafe-fixes`): a placeholder right after each
 //! figure, 退货率1.2%（来源：【待补充：报表或截图】）, "1.2% ([TODO: source])", which
 //! placeholder-left then reports until a person fills it in. A sentence that already holds
 //! a placeholder is not flagged again.

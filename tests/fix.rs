@@ -1,0 +1,87 @@
+//! Fixes over every fixture and example: fixing converges (a second run changes
+//! nothing), never invents a number (every digit run of the output stood in the input),
+//! and leaves every byte outside the edits alone (the input's lines all survive or were
+//! edited in place).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use answerlint::engine::{Outcome, Settings};
+use answerlint::fix::fix_until_stable;
+use answerlint::Linter;
+
+fn inputs() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut walk = vec![
+        PathBuf::from("examples"),
+        PathBuf::from("tests/fixtures/rules"),
+        PathBuf::from("tests/fixtures/structure"),
+    ];
+    while let Some(dir) = walk.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk.push(p);
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn numbers(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn text(o: &Outcome) -> &str {
+    match o {
+        Outcome::Linted(r) => &r.text,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn fixing_converges_and_invents_nothing() {
+    let files = inputs();
+    assert!(files.len() > 30, "{} inputs", files.len());
+    let mut fixed_somewhere = 0;
+    for path in files {
+        let mut linter = Linter::new(Settings::default()).unwrap();
+        let first = linter.lint_path(Path::new(&path), true);
+        let before = text(&first).to_string();
+        let (once, n) = fix_until_stable(&mut linter, first, true);
+        let after = text(&once).to_string();
+        if n > 0 {
+            fixed_somewhere += 1;
+            assert_ne!(before, after, "{}", path.display());
+        }
+        // Fixing the fixed text again changes nothing.
+        let (twice, m) = fix_until_stable(&mut linter, once, true);
+        assert_eq!(m, 0, "{}: a second fix run applied {m}", path.display());
+        assert_eq!(text(&twice), after, "{}", path.display());
+        // Never a number the input did not have.
+        let new: Vec<String> = numbers(&after)
+            .difference(&numbers(&before))
+            .cloned()
+            .collect();
+        assert!(new.is_empty(), "{}: invented {new:?}", path.display());
+        // Outside the edits nothing moves: the input is the output with the inserted
+        // placeholders taken out again.
+        // (Files that already hold those placeholders are left out of this check.)
+        let zh = "（来源：【待补充：报表或截图】）";
+        let en = " ([TODO: source])";
+        if !before.contains(zh) && !before.contains(en) {
+            let stripped = after.replace(zh, "").replace(en, "");
+            assert_eq!(stripped, before, "{}", path.display());
+        }
+    }
+    assert!(
+        fixed_somewhere >= 5,
+        "fixes applied in only {fixed_somewhere} files"
+    );
+}
