@@ -588,77 +588,55 @@ fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
     };
     let mut stdout = String::new();
     let mut stderr = String::new();
+    // With --diff the diff, with --fix on stdin the fixed text, replace the report.
+    let mut replaced: Option<String> = None;
+    // With --diff, whether anything would change (the exit code says so).
+    let mut would_change: Option<bool> = None;
     if args.fix || args.diff {
         let done = apply_fixes(&mut linter, &mut outcomes, &args, use_stdin);
         if args.diff {
-            let code = if outcomes.iter().any(|o| matches!(o, Outcome::Error { .. })) {
-                2
-            } else {
-                u8::from(!done.diff.is_empty()) as i32
-            };
-            for o in &outcomes {
-                if let Outcome::Error { path, message } = o {
-                    stderr.push_str(&format!("error: {path}: {message}\n"));
-                }
+            would_change = Some(!done.diff.is_empty());
+            replaced = Some(done.diff);
+        } else {
+            if !args.quiet && done.fixes > 0 && !use_stdin {
+                stderr.push_str(&format!(
+                    "fixed {} problem{} in {} file{}\n",
+                    done.fixes,
+                    if done.fixes == 1 { "" } else { "s" },
+                    done.files,
+                    if done.files == 1 { "" } else { "s" }
+                ));
             }
-            return Output {
-                stdout: done.diff,
-                stderr,
-                code,
-            };
-        }
-        if !args.quiet && done.fixes > 0 && !use_stdin {
-            stderr.push_str(&format!(
-                "fixed {} problem{} in {} file{}\n",
-                done.fixes,
-                if done.fixes == 1 { "" } else { "s" },
-                done.files,
-                if done.files == 1 { "" } else { "s" }
-            ));
-        }
-        if let Some(text) = done.stdin_text {
-            stdout.push_str(&text);
-            let remaining = outcomes.iter().any(|o| match o {
-                Outcome::Linted(r) => r
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.severity >= Severity::Warning),
-                _ => false,
-            });
-            return Output {
-                stdout,
-                stderr,
-                code: if matches!(outcomes.first(), Some(Outcome::Error { .. })) {
-                    2
-                } else {
-                    i32::from(remaining && !args.exit_zero)
-                },
-            };
+            replaced = done.stdin_text;
         }
     }
-    if args.format == Format::Human && !args.quiet {
-        for o in &outcomes {
-            if let Outcome::Linted(r) = o {
-                if !r.encoding.is_utf8() {
-                    stdout.push_str(&format!(
-                        "note: {}: decoded as {} (not UTF-8)\n",
-                        r.path,
-                        r.encoding.name()
-                    ));
-                }
-            }
-        }
-    }
-    let body = render::render(args.format, &outcomes, &HumanOptions { color });
-    if args.quiet && args.format == Format::Human {
-        // Drop the summary line.
-        let trimmed = body.trim_end_matches('\n');
-        stdout.push_str(match trimmed.rfind('\n') {
-            Some(i) => &body[..i + 1],
-            None => "",
-        });
+    if let Some(text) = &replaced {
+        stdout.push_str(text);
     } else {
-        stdout.push_str(&body);
+        if args.format == Format::Human && !args.quiet {
+            for o in &outcomes {
+                if let Outcome::Linted(r) = o {
+                    if !r.encoding.is_utf8() {
+                        stdout.push_str(&format!(
+                            "note: {}: decoded as {} (not UTF-8)\n",
+                            r.path,
+                            r.encoding.name()
+                        ));
+                    }
+                }
+            }
+        }
+        let body = render::render(args.format, &outcomes, &HumanOptions { color });
+        if args.quiet && args.format == Format::Human {
+            // Drop the summary line.
+            let trimmed = body.trim_end_matches('\n');
+            stdout.push_str(match trimmed.rfind('\n') {
+                Some(i) => &body[..i + 1],
+                None => "",
+            });
+        } else {
+            stdout.push_str(&body);
+        }
     }
     for n in linter.take_notices() {
         if !args.quiet {
@@ -692,9 +670,11 @@ fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
         FailOn::Warning => Severity::Warning,
         FailOn::Error => Severity::Error,
     };
-    let findings = outcomes.iter().any(|o| match o {
-        Outcome::Linted(r) => r.diagnostics.iter().any(|d| d.severity >= threshold),
-        _ => false,
+    let findings = would_change.unwrap_or_else(|| {
+        outcomes.iter().any(|o| match o {
+            Outcome::Linted(r) => r.diagnostics.iter().any(|d| d.severity >= threshold),
+            _ => false,
+        })
     });
     let code = if io_error {
         2

@@ -422,6 +422,14 @@ fn fix_diff_and_stdin() {
         .assert()
         .code(1)
         .stdout("We ship 1,200 orders ([TODO: source]) a day.\n");
+    // Safe fixes only: the text comes back unchanged, and --fail-on decides the exit code
+    // from what remains (a warning).
+    cmd()
+        .args(["check", "-", "--fix", "--fail-on", "error"])
+        .write_stdin("我们的复购率35%。\n")
+        .assert()
+        .code(0)
+        .stdout("我们的复购率35%。\n");
 }
 
 #[cfg(unix)]
