@@ -439,19 +439,8 @@ fn rules(format: RulesFormat) -> Output {
 
 fn explain(rule: &str) -> Output {
     if rule == "score" {
-        let mut stdout = String::new();
-        for line in include_str!("structure/score.rs").lines() {
-            match line.strip_prefix("//!") {
-                Some(rest) => {
-                    stdout.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-                    stdout.push('\n');
-                }
-                None if line.trim().is_empty() => continue,
-                None => break,
-            }
-        }
         return Output {
-            stdout,
+            stdout: crate::rules::module_docs(include_str!("structure/score.rs")),
             ..Default::default()
         };
     }

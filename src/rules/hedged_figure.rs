@@ -25,8 +25,8 @@
 //! ## Options
 //! Extra hedges and exceptions in answerlint.toml: `[lexicon.en.hedge] add = ["give or take"]`.
 
-use crate::document::{Document, FigureKind, Lang};
-use crate::lexicon::List;
+use crate::document::{Document, Figure, FigureKind, Lang, LexMatch};
+use crate::lexicon::{Lexicons, List};
 use crate::{Diagnostic, Severity, Source, Span};
 
 use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
@@ -73,25 +73,7 @@ impl Rule for HedgedFigure {
                     continue;
                 }
                 let e = cx.lexicons.entry(m.entry);
-                let (max_gap, max_words) = if e.lang == Lang::En {
-                    (40, 5)
-                } else {
-                    (MAX_GAP_BEFORE, 2)
-                };
-                let fig = match e.category.as_str() {
-                    "before" => figures.iter().find(|f| {
-                        f.span.start >= m.span.end
-                            && f.span.start - m.span.end <= max_gap
-                            && gap_ok(&doc.text[m.span.end..f.span.start], max_words)
-                    }),
-                    "after" => figures.iter().rev().find(|f| {
-                        f.span.end <= m.span.start
-                            && m.span.start - f.span.end <= MAX_GAP_AFTER
-                            && gap_ok(&doc.text[f.span.end..m.span.start], 1)
-                    }),
-                    _ => None,
-                };
-                let Some(fig) = fig.filter(|f| f.kind != FigureKind::Plain) else {
+                let Some(fig) = hedged(doc, cx.lexicons, m) else {
                     continue;
                 };
                 let span = Span::new(
@@ -147,6 +129,33 @@ impl Rule for HedgedFigure {
             }
         }
     }
+}
+
+/// The figure a hedge match softens: the next figure after a `before` hedge (一般3天,
+/// "around 97%"), the figure just before an `after` hedge (3天左右, "72 hours or so"),
+/// with a few words at most and no clause break between them; plain numbers excluded.
+pub(crate) fn hedged<'d>(doc: &'d Document, lx: &Lexicons, m: &LexMatch) -> Option<&'d Figure> {
+    let figures = doc.sentence_figures(m.sentence as usize);
+    let e = lx.entry(m.entry);
+    let (max_gap, max_words) = if e.lang == Lang::En {
+        (40, 5)
+    } else {
+        (MAX_GAP_BEFORE, 2)
+    };
+    let fig = match e.category.as_str() {
+        "before" => figures.iter().find(|f| {
+            f.span.start >= m.span.end
+                && f.span.start - m.span.end <= max_gap
+                && gap_ok(&doc.text[m.span.end..f.span.start], max_words)
+        }),
+        "after" => figures.iter().rev().find(|f| {
+            f.span.end <= m.span.start
+                && m.span.start - f.span.end <= MAX_GAP_AFTER
+                && gap_ok(&doc.text[f.span.end..m.span.start], 1)
+        }),
+        _ => None,
+    };
+    fig.filter(|f| f.kind != FigureKind::Plain)
 }
 
 /// The text between a hedge and its figure may hold a few words but no clause break.

@@ -27,7 +27,6 @@ use crate::document::Document;
 use crate::structure::SectionType;
 use crate::{Diagnostic, Severity, Source};
 
-use super::missing_tiers::section_lang;
 use super::{msg, Context, Rule, RuleMeta};
 
 pub struct MissingAnchor;
@@ -63,7 +62,7 @@ impl Rule for MissingAnchor {
                 anchored |= business && s.evidence.specific.is_some();
                 benchmark |= s.has_benchmark;
             }
-            let lang = section_lang(doc, sec);
+            let lang = sec.lang(doc);
             let missing = match (anchored, benchmark) {
                 (true, true) => continue,
                 (false, false) => msg(

@@ -28,7 +28,6 @@ use crate::document::Document;
 use crate::structure::SectionType;
 use crate::{Diagnostic, Severity, Source};
 
-use super::missing_tiers::section_lang;
 use super::{msg, Context, Rule, RuleMeta};
 
 pub struct MissingTierProof;
@@ -52,7 +51,7 @@ impl Rule for MissingTierProof {
             if sec.kind != SectionType::QualityComplaint {
                 continue;
             }
-            let lang = section_lang(doc, sec);
+            let lang = sec.lang(doc);
             for s in sec.steps(doc, cx.lexicons) {
                 if s.deadline.is_none() || !s.action || s.proof {
                     continue;

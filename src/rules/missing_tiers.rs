@@ -31,7 +31,7 @@
 //! None. Which sections count as complaints comes from the `topics` lexicon.
 
 use crate::document::{Document, Lang};
-use crate::structure::{Section, SectionType, Step};
+use crate::structure::{SectionType, Step};
 use crate::{Diagnostic, Severity, Source};
 
 use super::{msg, Context, Rule, RuleMeta};
@@ -46,23 +46,6 @@ static META: RuleMeta = RuleMeta {
     fixable: false,
     structural: true,
 };
-
-/// The language of a section's answer.
-pub(crate) fn section_lang(doc: &Document, sec: &Section) -> Lang {
-    let mut en = 0;
-    let mut zh = 0;
-    for si in sec.answer.clone() {
-        match doc.sentences[si].lang {
-            Lang::En => en += 1,
-            _ => zh += 1,
-        }
-    }
-    if en > zh {
-        Lang::En
-    } else {
-        Lang::Zh
-    }
-}
 
 fn problems(doc: &Document, steps: &[Step], lang: Lang) -> Vec<String> {
     let en = lang == Lang::En;
@@ -154,7 +137,7 @@ impl Rule for MissingTiers {
                 continue;
             }
             let steps = sec.steps(doc, cx.lexicons);
-            let lang = section_lang(doc, sec);
+            let lang = sec.lang(doc);
             let found = problems(doc, steps, lang);
             if found.is_empty() {
                 continue;

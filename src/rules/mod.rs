@@ -6,7 +6,7 @@
 //! (What it flags / Why it matters / Examples / Fix safety / Options) is what
 //! `answerlint explain RULE` prints.
 
-mod hedged_figure;
+pub(crate) mod hedged_figure;
 mod missing_anchor;
 mod missing_dimension;
 mod missing_tier_proof;
@@ -42,16 +42,7 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The rule's documentation: the module doc comment of its file.
     pub fn docs(&self) -> String {
-        let mut out = String::new();
-        for line in self.source.lines() {
-            if let Some(rest) = line.strip_prefix("//!") {
-                out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-                out.push('\n');
-            } else if !line.trim().is_empty() {
-                break;
-            }
-        }
-        out
+        module_docs(self.source)
     }
 
     pub(crate) fn diagnostic(&self, span: Span, message: String, source: Source) -> Diagnostic {
@@ -66,6 +57,20 @@ impl RuleMeta {
             fixes: Vec::new(),
         }
     }
+}
+
+/// The `//!` comment at the top of a source file, as text.
+pub fn module_docs(source: &str) -> String {
+    let mut out = String::new();
+    for line in source.lines() {
+        if let Some(rest) = line.strip_prefix("//!") {
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        } else if !line.trim().is_empty() {
+            break;
+        }
+    }
+    out
 }
 
 /// Per-sentence judgements that a sentence classifier can supply.

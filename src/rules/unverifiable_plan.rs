@@ -169,7 +169,7 @@ fn check_delay_plan(doc: &Document, cx: &Context, sec: &Section, out: &mut Vec<D
         stock |=
             SAFETY_STOCK.iter().any(|w| text.contains(w)) && !doc.sentence_figures(si).is_empty();
     }
-    let lang = super::missing_tiers::section_lang(doc, sec);
+    let lang = sec.lang(doc);
     let mut missing = Vec::new();
     if !contract {
         missing.push(msg(

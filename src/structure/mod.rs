@@ -440,6 +440,19 @@ impl Script {
 }
 
 impl Section {
+    /// The language most of the answer's sentences are in (Chinese on a tie).
+    pub fn lang(&self, doc: &Document) -> Lang {
+        let en = self
+            .answer
+            .clone()
+            .filter(|&si| doc.sentences[si].lang == Lang::En)
+            .count();
+        if 2 * en > self.answer.len() {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
     /// The answer's steps (see [`steps`]), computed once.
     pub fn steps(&self, doc: &Document, lx: &Lexicons) -> &[Step] {
         self.steps.get_or_init(|| steps(doc, lx, self))
@@ -892,12 +905,12 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         match m.list {
             List::Actions => action = true,
             List::Evidence if e.category != "generic" => proof = true,
-            List::Hedge if e.category != "exception" => {
-                if let Some((_, d)) = deadline {
-                    let near = m.span.end + 12 >= d.start && m.span.start <= d.end + 12;
-                    if near && hedge.is_none() {
-                        hedge = Some(m.span);
-                    }
+            // A hedge on the deadline figure itself, as hedged-figure attaches them.
+            List::Hedge if hedge.is_none() => {
+                let on_deadline = crate::rules::hedged_figure::hedged(doc, lx, m)
+                    .is_some_and(|f| deadline.is_some_and(|(_, d)| d == f.span));
+                if on_deadline {
+                    hedge = Some(m.span);
                 }
             }
             _ => {}
