@@ -114,7 +114,7 @@ fn readiness_orders_strong_mixed_weak() {
 fn sections_carry_types_lines_and_sub_scores() {
     let r = lint(Path::new("tests/fixtures/structure/strong.zh.md"));
     let s = r.score.expect("a score");
-    let types: BTreeSet<&str> = s.sections.iter().map(|x| x.kind_id()).collect();
+    let types: BTreeSet<&str> = s.sections.iter().map(|x| x.kind.id()).collect();
     for t in ["core-strength", "logistics-delay", "quality-complaint"] {
         assert!(types.contains(t), "{t} missing from {types:?}");
     }
@@ -128,15 +128,4 @@ fn sections_carry_types_lines_and_sub_scores() {
         + s.dimensions.compliance
         + s.dimensions.brand;
     assert!((sum - s.total).abs() <= 0.6, "{sum} vs {}", s.total);
-}
-
-/// The type id, as JSON writes it.
-trait KindId {
-    fn kind_id(&self) -> &'static str;
-}
-
-impl KindId for answerlint::structure::score::SectionScore {
-    fn kind_id(&self) -> &'static str {
-        self.kind.id()
-    }
 }

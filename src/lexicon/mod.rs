@@ -253,6 +253,8 @@ pub struct Lexicons {
     /// Pattern id → entry index (a phrase with an apostrophe has a second, curly variant).
     pattern_entry: Vec<u32>,
     automaton: AhoCorasick,
+    /// One-word English actions, for matching their inflected forms; built on first use.
+    english_actions: OnceLock<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Lexicons {
@@ -292,7 +294,22 @@ impl Lexicons {
             entries,
             pattern_entry,
             automaton,
+            english_actions: OnceLock::new(),
         }
+    }
+
+    /// The one-word English phrases of the `actions` list (reply, ship...), collected
+    /// once: the structure module matches their inflected forms (ships, replied).
+    pub fn english_actions(&self) -> &std::collections::HashSet<String> {
+        self.english_actions.get_or_init(|| {
+            self.entries
+                .iter()
+                .filter(|e| {
+                    e.list == List::Actions && e.lang == Lang::En && !e.phrase.contains(' ')
+                })
+                .map(|e| e.phrase.clone())
+                .collect()
+        })
     }
 
     /// The built-in lexicons, parsed and compiled once.

@@ -51,18 +51,23 @@ pub struct Prototype {
     pub centroid: Vec<f32>,
 }
 
+/// The prototype nearest to an L2-normalised embedding, and their cosine.
+pub fn nearest<'a>(prototypes: &'a [Prototype], emb: &[f32]) -> Option<(&'a str, f32)> {
+    prototypes
+        .iter()
+        .map(|p| {
+            let dot: f32 = p.centroid.iter().zip(emb).map(|(a, b)| a * b).sum();
+            (p.kind.as_str(), dot)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
 const BUILTIN: &str = include_str!("../../models/heads.json");
 
 impl Heads {
     /// The prototype type nearest to an embedding (cosine), with its similarity.
     pub fn nearest_type(&self, emb: &[f32]) -> Option<(&str, f32)> {
-        self.prototypes
-            .iter()
-            .map(|p| {
-                let dot: f32 = p.centroid.iter().zip(emb).map(|(a, b)| a * b).sum();
-                (p.kind.as_str(), dot)
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
+        nearest(&self.prototypes, emb)
     }
 
     pub fn builtin() -> Result<Heads> {

@@ -454,25 +454,21 @@ fn prototypes(model: &Model, path: &Path) -> Result<(Vec<Prototype>, Option<f32>
         let norm = c.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
         c.iter().map(|x| x / norm).collect()
     };
-    let mut right = 0;
-    for (i, (t, _)) in rows.iter().enumerate() {
-        let heads = Heads {
-            version: 1,
-            encoder: String::new(),
-            dim: emb[0].len(),
-            heads: Vec::new(),
-            prototypes: kinds
+    // Leave-one-out: each question against centroids built without it.
+    let right = rows
+        .iter()
+        .enumerate()
+        .filter(|&(i, (t, _))| {
+            let held_out: Vec<Prototype> = kinds
                 .iter()
                 .map(|k| Prototype {
                     kind: k.clone(),
                     centroid: centroid(Some(i), k),
                 })
-                .collect(),
-        };
-        if heads.nearest_type(&emb[i]).map(|x| x.0) == Some(t.as_str()) {
-            right += 1;
-        }
-    }
+                .collect();
+            super::heads::nearest(&held_out, &emb[i]).map(|x| x.0) == Some(t.as_str())
+        })
+        .count();
     let protos = kinds
         .iter()
         .map(|k| Prototype {

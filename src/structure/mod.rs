@@ -155,13 +155,6 @@ impl Dimension {
             Dimension::Brand => &BRAND_ITEMS,
         }
     }
-
-    /// The dimension a coverage category belongs to.
-    pub fn of_item(id: &str) -> Option<Dimension> {
-        Dimension::ALL
-            .into_iter()
-            .find(|d| d.items().iter().any(|i| i.id == id))
-    }
 }
 
 static SUPPLY_CHAIN_ITEMS: [KeyItem; 6] = [
@@ -347,14 +340,9 @@ impl Script {
     pub fn parse(doc: &Document, lx: &Lexicons) -> Script {
         let n = doc.sentences.len();
         // (first sentence of the question, buyer message)
-        let mut starts: Vec<(usize, bool)> = Vec::new();
-        let mut si = 0;
-        while si < n {
-            if let Some(buyer) = starts_section(doc, si) {
-                starts.push((si, buyer));
-            }
-            si += 1;
-        }
+        let starts: Vec<(usize, bool)> = (0..n)
+            .filter_map(|si| starts_section(doc, si).map(|buyer| (si, buyer)))
+            .collect();
         let mut sections = Vec::new();
         // Text before the first question is a section without a title.
         let first = starts.first().map_or(n, |s| s.0);
@@ -429,13 +417,6 @@ impl Script {
     /// Whether a key item is covered anywhere in the answers.
     pub fn covers(&self, id: &str) -> bool {
         self.covered.contains(&id)
-    }
-
-    /// The section whose span holds byte `offset`.
-    pub fn section_at(&self, offset: usize) -> Option<&Section> {
-        self.sections
-            .iter()
-            .find(|s| s.span.start <= offset && offset < s.span.end.max(s.span.start + 1))
     }
 }
 
@@ -815,7 +796,7 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     let mut out: Vec<Span> = Vec::new();
     for &si in &answer {
         for clause in clauses(doc, si) {
-            let starts_step = has_deadline(doc, clause)
+            let starts_step = deadline(doc, clause).is_some()
                 || starts_with_sequence(doc, clause)
                 || find_word(doc, clause, &VAGUE_TIMING).is_some();
             match out.last_mut() {
@@ -870,10 +851,6 @@ fn starts_with_sequence(doc: &Document, span: Span) -> bool {
         .find_overlapping_iter(text)
         .take_while(|m| m.start() == 0)
         .any(|m| doc.is_boundary(at + m.end()))
-}
-
-fn has_deadline(doc: &Document, span: Span) -> bool {
-    deadline(doc, span).is_some()
 }
 
 /// The first deadline in `span`: a duration figure, or a word deadline (次日, "next
@@ -975,12 +952,7 @@ fn english_action(doc: &Document, lx: &Lexicons, span: Span) -> bool {
     if !text.bytes().any(|b| b.is_ascii_alphabetic()) {
         return false;
     }
-    let verbs: Vec<&str> = lx
-        .entries()
-        .iter()
-        .filter(|e| e.list == List::Actions && e.lang == Lang::En && !e.phrase.contains(' '))
-        .map(|e| e.phrase.as_str())
-        .collect();
+    let verbs = lx.english_actions();
     text.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() > 2)
         .map(str::to_ascii_lowercase)
@@ -997,7 +969,7 @@ fn english_action(doc: &Document, lx: &Lexicons, span: Span) -> bool {
                     }
                 }
             }
-            forms.iter().any(|f| verbs.contains(&f.as_str()))
+            forms.iter().any(|f| verbs.contains(f.as_str()))
         })
 }
 
