@@ -20,11 +20,17 @@
 //!     We ship within 48 hours of payment.
 //!
 //! ## Fix safety
-//! No automatic fix yet; the suggestion shows what to write instead.
+//! Unsafe fix (`--fix --unsafe-fixes`): the hedge goes, the figure stays as written, and a
+//! proof placeholder closes the clause unless the sentence already names its evidence (or
+//! the figure is a business figure, which unsupported-figure's fix gives a source):
+//! 我们一般3天左右发货 → 我们3天发货（凭证：【待补充：记录或截图】）; "around 97%" →
+//! "97%" (and unsupported-figure's source placeholder). Unsafe because the firm figure is
+//! now a commitment the author must be able to keep.
 //!
 //! ## Options
 //! Extra hedges and exceptions in answerlint.toml: `[lexicon.en.hedge] add = ["give or take"]`.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::{Document, Figure, FigureKind, Lang, LexMatch};
 use crate::lexicon::{Lexicons, List};
 use crate::{Diagnostic, Severity, Source, Span};
@@ -38,7 +44,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     summary: "a specific figure or deadline softened by a hedge (尽量24小时内, around 97%)",
     source: include_str!("hedged_figure.rs"),
-    fixable: false,
+    fixable: true,
     structural: false,
 };
 
@@ -67,6 +73,8 @@ impl Rule for HedgedFigure {
                 continue;
             }
             let found_before = out.len();
+            // (diagnostic, hedge, figure) for the fixes.
+            let mut hedges: Vec<(usize, Span, Span)> = Vec::new();
             let mut last_end = 0;
             for m in doc.sentence_matches(si) {
                 if m.list != List::Hedge || m.span.start < last_end {
@@ -84,14 +92,16 @@ impl Rule for HedgedFigure {
                     continue;
                 }
                 // 一般3天左右: one diagnostic for the figure, covering both hedges.
-                if let Some(prev) = out
+                if let Some((i, prev)) = out
                     .iter_mut()
+                    .enumerate()
                     .rev()
-                    .take_while(|d| d.rule == META.id)
-                    .find(|d| d.span.contains(fig.span))
+                    .take_while(|(_, d)| d.rule == META.id)
+                    .find(|(_, d)| d.span.contains(fig.span))
                 {
                     prev.span.end = prev.span.end.max(span.end);
                     last_end = prev.span.end;
+                    hedges.push((i, m.span, fig.span));
                     continue;
                 }
                 let hedge = m.span.slice(&doc.text);
@@ -109,9 +119,11 @@ impl Rule for HedgedFigure {
                 let mut d = META.diagnostic(span, message, Source::Pattern);
                 d.suggestion = Some(e.note.clone());
                 d.confidence = verdict.map(|v| v.probability);
+                hedges.push((out.len(), m.span, fig.span));
                 out.push(d);
                 last_end = span.end;
             }
+            add_fixes(doc, si, &hedges, out);
             // A hedge the lists do not know (差不多, "give or take"): the model alone.
             if out.len() == found_before {
                 if let Some(v) = verdict.filter(|v| v.flags) {
@@ -128,6 +140,72 @@ impl Rule for HedgedFigure {
                 }
             }
         }
+    }
+}
+
+/// Each diagnostic's fix: delete its hedges (with the space that joined them to the
+/// figure) and put a proof placeholder at the end of the clause.
+fn add_fixes(doc: &Document, si: usize, hedges: &[(usize, Span, Span)], out: &mut [Diagnostic]) {
+    let text = &doc.text;
+    let lang = doc.sentences[si].lang;
+    let needs_proof = doc.sentences[si].evidence.specific.is_none()
+        && !super::placeholder_left::has_placeholder(doc.sentence_text(si));
+    let mut i = 0;
+    while i < hedges.len() {
+        let d = hedges[i].0;
+        let mut edits = Vec::new();
+        let mut fig = hedges[i].2;
+        while i < hedges.len() && hedges[i].0 == d {
+            let (_, h, f) = hedges[i];
+            fig = f;
+            let (mut start, mut end) = (h.start, h.end);
+            if h.end <= f.start {
+                // "around 97%": the space after the hedge goes with it.
+                let gap = &text[h.end..f.start];
+                end += gap.len() - gap.trim_start().len();
+            } else {
+                // "72 hours or so": the space before it.
+                let gap = &text[f.end..h.start];
+                start -= gap.len() - gap.trim_end().len();
+            }
+            edits.push(Edit {
+                start,
+                end,
+                content: String::new(),
+            });
+            i += 1;
+        }
+        // A business figure gets its source placeholder from unsupported-figure.
+        let business = doc
+            .sentence_figures(si)
+            .iter()
+            .any(|f| f.span == fig && f.is_business());
+        if needs_proof && !business {
+            let at = super::commitment::clause_of(doc, si, fig.start).end;
+            let proof = msg(
+                lang,
+                "（凭证：【待补充：记录或截图】）".into(),
+                " ([TODO: proof])".into(),
+            );
+            match edits.iter_mut().find(|e| e.end == at) {
+                Some(e) => e.content = proof,
+                None => edits.push(Edit {
+                    start: at,
+                    end: at,
+                    content: proof,
+                }),
+            }
+        }
+        edits.sort_by_key(|e| (e.start, e.end));
+        out[d].fixes.push(Fix {
+            title: msg(
+                lang,
+                "去掉模糊词，保留数字，加凭证占位符".into(),
+                "drop the hedge, keep the figure, add a proof placeholder".into(),
+            ),
+            applicability: Applicability::Unsafe,
+            edits,
+        });
     }
 }
 
@@ -186,5 +264,53 @@ mod tests {
         assert!(flagged(&HedgedFigure, "一般来说我们很快。").is_empty());
         assert!(flagged(&HedgedFigure, "请您尽量在24小时内回复。").is_empty());
         assert!(flagged(&HedgedFigure, "We ship within 48 hours.").is_empty());
+    }
+
+    fn fixed(text: &str) -> String {
+        let lx = crate::lexicon::Lexicons::builtin();
+        let doc = crate::document::Document::build(
+            text.to_string(),
+            &lx,
+            crate::document::DocOptions::default(),
+        );
+        let script = crate::structure::Script::parse(&doc, &lx);
+        let cx = Context {
+            lexicons: &lx,
+            scores: None,
+            script: &script,
+        };
+        let mut out = Vec::new();
+        HedgedFigure.check(&doc, &cx, &mut out);
+        let (new, n) = crate::fix::apply(text, &out, true);
+        assert_eq!(n, out.len(), "{text}");
+        assert!(flagged(&HedgedFigure, &new).is_empty(), "{new}");
+        new
+    }
+
+    #[test]
+    fn fix_drops_the_hedge_and_keeps_the_figure() {
+        // Business figures get their source from unsupported-figure's fix.
+        assert_eq!(
+            fixed("我们一般3天左右发货。"),
+            "我们3天发货（凭证：【待补充：记录或截图】）。"
+        );
+        assert_eq!(
+            fixed("Our on-time rate is around 97%."),
+            "Our on-time rate is 97%."
+        );
+        assert_eq!(
+            fixed("我们尽量24小时内回复，周末也一样。"),
+            "我们24小时内回复（凭证：【待补充：记录或截图】），周末也一样。"
+        );
+        assert_eq!(
+            fixed("We reply usually within 48 hours, and ship next day."),
+            "We reply within 48 hours ([TODO: proof]), and ship next day."
+        );
+        assert_eq!(fixed("It takes 72 hours or so."), "It takes 72 hours.");
+        // Evidence already in the sentence: no placeholder.
+        assert_eq!(
+            fixed("尽量24小时内发货，发货记录见后台截图。"),
+            "24小时内发货，发货记录见后台截图。"
+        );
     }
 }

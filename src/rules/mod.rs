@@ -6,6 +6,7 @@
 //! (What it flags / Why it matters / Examples / Fix safety / Options) is what
 //! `answerlint explain RULE` prints.
 
+pub(crate) mod commitment;
 pub(crate) mod hedged_figure;
 mod missing_anchor;
 mod missing_dimension;

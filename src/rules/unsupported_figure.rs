@@ -33,7 +33,7 @@
 //! Extra evidence words in answerlint.toml: `[lexicon.zh.evidence] add = ["质检单"]`.
 
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::document::{Document, Lang};
+use crate::document::{Document, Figure, Lang};
 use crate::{Diagnostic, Severity, Source};
 
 use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
@@ -121,9 +121,10 @@ impl Rule for UnsupportedFigure {
                 applicability: Applicability::Unsafe,
                 edits: figures
                     .iter()
-                    .map(|f| Edit {
-                        start: f.span.end,
-                        end: f.span.end,
+                    .map(|f| after_hedge(doc, cx.lexicons, si, f))
+                    .map(|at| Edit {
+                        start: at,
+                        end: at,
                         content: msg(
                             lang,
                             "（来源：【待补充：报表或截图】）".into(),
@@ -135,6 +136,18 @@ impl Rule for UnsupportedFigure {
             out.push(d);
         }
     }
+}
+
+/// Where a figure's source placeholder goes: after the figure, or after a hedge that
+/// follows it (40%左右), so that hedged-figure's fix can remove the hedge in the same round.
+fn after_hedge(doc: &Document, lx: &crate::lexicon::Lexicons, si: usize, f: &Figure) -> usize {
+    doc.sentence_matches(si)
+        .iter()
+        .filter(|m| m.list == crate::lexicon::List::Hedge && m.span.start >= f.span.end)
+        .filter(|m| super::hedged_figure::hedged(doc, lx, m).is_some_and(|h| h.span == f.span))
+        .map(|m| m.span.end)
+        .next()
+        .unwrap_or(f.span.end)
 }
 
 #[cfg(test)]

@@ -23,7 +23,16 @@
 //!     Our forwarder ASAP Logistics ...        (a company name)
 //!
 //! ## Fix safety
-//! No automatic fix yet; the suggestion shows what to write instead.
+//! Unsafe fix (`--fix --unsafe-fixes`): the clause becomes a commitment that keeps its own
+//! subject and action, with placeholders for what it lacks, never invented values:
+//! 我们会尽力解决 → 我们将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查;
+//! "we'll do our best to fix it" → "we will fix it within [TODO: deadline]; [TODO: proof]
+//! available on request". Speed words become the deadline placeholder; effort and intent
+//! words go; a reassurance that stands alone as a clause (请您放心，"Rest assured,") is
+//! removed; deferral and cooperation verbs stay as the action. No deadline placeholder
+//! where the clause already has a duration, no proof placeholder where the sentence
+//! already names its evidence. A clause that holds a deadline or action placeholder is
+//! not flagged again (placeholder-left reports it).
 //!
 //! ## Options
 //! Extra phrases and exceptions per language in answerlint.toml:
@@ -33,7 +42,7 @@ use crate::document::{Cancel, Document, Lang};
 use crate::lexicon::List;
 use crate::{Diagnostic, Severity, Source};
 
-use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
+use super::{commitment, is_statement, msg, Context, Rule, RuleMeta, Signal};
 
 pub struct VagueCommitment;
 
@@ -43,7 +52,7 @@ static META: RuleMeta = RuleMeta {
     summary:
         "a promise resting on effort, speed words or reassurance instead of a checkable specific",
     source: include_str!("vague_commitment.rs"),
-    fixable: false,
+    fixable: true,
     structural: false,
 };
 
@@ -78,9 +87,15 @@ impl Rule for VagueCommitment {
             let lang = doc.sentences[si].lang;
             let verdict = cx.verdict(si, Signal::VagueCommitment, lang);
             let found_before = out.len();
+            let mut found: Vec<commitment::Found> = Vec::new();
             let mut last_end = 0;
             for m in doc.sentence_matches(si) {
                 if m.list != List::VagueCommitment || m.span.start < last_end {
+                    continue;
+                }
+                // A clause the fix already rewrote: placeholder-left reports it.
+                let clause = commitment::clause_of(doc, si, m.span.start);
+                if commitment::rewritten(clause.slice(&doc.text)) {
                     continue;
                 }
                 let e = cx.lexicons.entry(m.entry);
@@ -147,7 +162,17 @@ impl Rule for VagueCommitment {
                 d.suggestion = Some(e.note.clone());
                 d.confidence = verdict.map(|v| v.probability);
                 out.push(d);
+                found.push(commitment::Found {
+                    span: m.span,
+                    category: e.category.as_str(),
+                });
                 last_end = m.span.end;
+            }
+            if !found.is_empty() {
+                let fixes = commitment::fixes(doc, si, &found, lang);
+                for (d, fix) in out[found_before..].iter_mut().zip(fixes) {
+                    d.fixes.extend(fix);
+                }
             }
             // What the word lists miss: the model alone, on the whole sentence. A sentence
             // that makes an absolute guarantee is unverifiable-claim's finding already.
@@ -228,5 +253,76 @@ mod tests {
         .is_empty());
         assert!(flagged(&VagueCommitment, "## 如何尽快处理投诉").is_empty());
         assert!(flagged(&VagueCommitment, "我们在24小时内补发，运单号同步到后台。").is_empty());
+    }
+
+    /// The text after applying every fix the rule offers, then the rule's findings on it.
+    fn fixed(text: &str) -> (String, Vec<String>) {
+        let lx = crate::lexicon::Lexicons::builtin();
+        let build = |t: &str| {
+            crate::document::Document::build(
+                t.to_string(),
+                &lx,
+                crate::document::DocOptions::default(),
+            )
+        };
+        let doc = build(text);
+        let script = crate::structure::Script::parse(&doc, &lx);
+        let cx = Context {
+            lexicons: &lx,
+            scores: None,
+            script: &script,
+        };
+        let mut out = Vec::new();
+        VagueCommitment.check(&doc, &cx, &mut out);
+        assert!(out.iter().all(|d| d
+            .fixes
+            .iter()
+            .all(|f| f.applicability == crate::diagnostic::Applicability::Unsafe)));
+        let (new, _) = crate::fix::apply(text, &out, true);
+        (new.clone(), flagged(&VagueCommitment, &new))
+    }
+
+    #[test]
+    fn fix_keeps_subject_and_action_with_placeholders() {
+        let cases = [
+            (
+                "我们会尽力解决。",
+                "我们将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查。",
+            ),
+            (
+                "收到后尽快处理。",
+                "收到后将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查。",
+            ),
+            (
+                "我们会尽力解决您的问题，尽快给您答复。",
+                "我们将在【待补充：时限】内解决您的问题，将在【待补充：时限】内给您答复，【待补充：凭证】可查。",
+            ),
+            ("请您放心，我们24小时内补发。", "我们24小时内补发。"),
+            (
+                "We'll do our best to fix it.",
+                "We will fix it within [TODO: deadline]; [TODO: proof] available on request.",
+            ),
+            (
+                "We'll fix it ASAP.",
+                "We'll fix it within [TODO: deadline]; [TODO: proof] available on request.",
+            ),
+            ("Rest assured, we ship within 24 hours.", "We ship within 24 hours."),
+            (
+                "We will look into it.",
+                "We will look into it within [TODO: deadline]; [TODO: proof] available on request.",
+            ),
+        ];
+        for (input, want) in cases {
+            let (got, left) = fixed(input);
+            assert_eq!(got, want, "{input}");
+            assert!(left.is_empty(), "{input} -> {got}: still flagged {left:?}");
+        }
+    }
+
+    #[test]
+    fn fix_adds_no_proof_where_the_sentence_has_evidence() {
+        let (got, _) = fixed("我们会尽快补发，运单号截图发给买家。");
+        assert!(got.contains("【待补充：时限】"), "{got}");
+        assert!(!got.contains("凭证"), "{got}");
     }
 }

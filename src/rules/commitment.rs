@@ -1,0 +1,505 @@
+//! vague-commitment's rewrite: a clause that promises effort, speed or reassurance becomes
+//! a commitment with a deadline, an action and a proof, keeping the clause's own subject
+//! and action and putting a placeholder wherever a fact is missing.
+
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::document::{Document, FigureKind, Lang};
+use crate::Span;
+
+use super::msg;
+
+pub(crate) const ZH_DEADLINE: &str = "【待补充：时限】";
+pub(crate) const ZH_ACTION: &str = "【待补充：具体动作】";
+pub(crate) const ZH_PROOF: &str = "【待补充：凭证】";
+pub(crate) const EN_DEADLINE: &str = "[TODO: deadline]";
+pub(crate) const EN_ACTION: &str = "[TODO: action]";
+pub(crate) const EN_PROOF: &str = "[TODO: proof]";
+
+/// One vague phrase the rule flagged.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Found<'a> {
+    pub span: Span,
+    pub category: &'a str,
+}
+
+/// Modal words before the vague phrase that the rewrite's own 将 / "will" replaces.
+const ZH_MODALS: &[&str] = &[
+    "一定会",
+    "一定",
+    "必将",
+    "定会",
+    "都会",
+    "也会",
+    "还会",
+    "会",
+    "将",
+    "要",
+    "都",
+    "也",
+];
+const EN_MODALS: &[&str] = &[
+    "will",
+    "'ll",
+    "’ll",
+    "shall",
+    "would",
+    "can",
+    "could",
+    "are",
+    "am",
+    "is",
+    "always",
+    "definitely",
+    "certainly",
+    "surely",
+    "really",
+];
+/// Verbs at the end of a vague phrase that are the clause's action (一定处理好 → 处理好).
+const ZH_VERBS: &[&str] = &[
+    "处理好",
+    "解决好",
+    "处理",
+    "解决",
+    "跟进",
+    "配合",
+    "沟通",
+    "联系",
+    "回复",
+    "答复",
+    "优化",
+    "提升",
+    "改进",
+    "把控",
+    "把关",
+    "给您",
+    "安排",
+    "补发",
+    "退款",
+    "核实",
+    "反馈",
+];
+/// Actions too general to keep on their own: they become the action placeholder.
+const ZH_GENERIC: &[&str] = &[
+    "处理好",
+    "解决好",
+    "处理",
+    "解决",
+    "跟进",
+    "配合",
+    "办好",
+    "做好",
+    "完成",
+    "看看",
+    "满意",
+    "了解一下",
+];
+/// Words that may stand beside a reassurance or effort phrase in a clause of its own.
+const ZH_FILLER: &[&str] = &[
+    "请您", "请你", "请", "您", "你", "大家", "尽管", "完全", "可以", "我们", "呢", "吧", "啊",
+];
+const EN_FILLER: &[&str] = &["please", "so", "and", "but", "you", "can", "just", "oh"];
+/// First words of English phrases that are verbs (do our best, try to) rather than
+/// adverbials (as far as possible, ASAP).
+const EN_VERBISH: &[&str] = &[
+    "do",
+    "make",
+    "try",
+    "aim",
+    "hope",
+    "intend",
+    "endeavor",
+    "endeavour",
+    "strive",
+    "aspire",
+    "plan",
+    "committed",
+    "count",
+    "leave",
+    "handle",
+    "spare",
+];
+
+/// How an English vague phrase is rewritten.
+struct EnglishPhrase<'p> {
+    /// A subject inside the phrase ("we" of "we will try"), kept.
+    subject: &'p str,
+    /// The phrase is an effort or intent verb ("do our best", "try to") that goes, and
+    /// the clause's own verb after it takes "will".
+    verb_dropped: bool,
+    /// The phrase stays (deferral and cooperation verbs are the action).
+    keep: bool,
+    /// The verb at the end of a dropped phrase ("try to ensure" keeps "ensure").
+    tail: &'p str,
+}
+
+fn english_phrase<'p>(phrase: &'p str, category: &str) -> EnglishPhrase<'p> {
+    let lower = phrase.to_lowercase();
+    let subject_len = ["we", "i", "you"]
+        .iter()
+        .find(|w| lower.starts_with(*w) && lower[w.len()..].starts_with([' ', '\'', '’']))
+        .map_or(0, |w| w.len());
+    let subject = &phrase[..subject_len];
+    let mut inner = phrase[subject_len..].trim_start();
+    loop {
+        let l = inner.to_lowercase();
+        let Some(m) = EN_MODALS
+            .iter()
+            .find(|m| l.starts_with(*m) && (l.len() == m.len() || l[m.len()..].starts_with(' ')))
+        else {
+            break;
+        };
+        inner = inner[m.len()..].trim_start();
+    }
+    let first = inner.split_whitespace().next().unwrap_or("").to_lowercase();
+    let verbish = EN_VERBISH.contains(&first.as_str());
+    let adverbial =
+        category == "effort" && (lower.contains("possible") || lower.starts_with("best effort"));
+    let dropped = verbish && matches!(category, "effort" | "intent" | "reassurance");
+    let tail = match inner.find(" to ") {
+        Some(i) if dropped => &inner[i + 4..],
+        _ => "",
+    };
+    EnglishPhrase {
+        subject,
+        verb_dropped: dropped,
+        keep: !dropped && !adverbial && category != "speed",
+        tail,
+    }
+}
+
+/// Marks of a clause this rewrite produced: such a clause is not flagged again.
+pub(crate) fn rewritten(clause: &str) -> bool {
+    [ZH_DEADLINE, ZH_ACTION, EN_DEADLINE, EN_ACTION]
+        .iter()
+        .any(|m| clause.contains(m))
+}
+
+fn is_delimiter(text: &str, i: usize, c: char) -> bool {
+    match c {
+        '，' | '；' | '：' | '。' | '！' | '？' | '!' | '?' | ';' | '…' => true,
+        ',' | '.' | ':' => {
+            // 1,200 / 1.2 / 10:30 are numbers, not clause breaks.
+            let before = text[..i].chars().next_back();
+            let after = text[i + c.len_utf8()..].chars().next();
+            !(before.is_some_and(|b| b.is_ascii_digit())
+                && after.is_some_and(|a| a.is_ascii_digit()))
+        }
+        _ => false,
+    }
+}
+
+/// The clause of sentence `si` around byte `at`: from the previous delimiter to the next,
+/// whitespace trimmed.
+pub(crate) fn clause_of(doc: &Document, si: usize, at: usize) -> Span {
+    let s = doc.sentences[si].span;
+    let text = &doc.text;
+    // Delimiters inside a placeholder (【待补充：时限】, [TODO: deadline]) do not count.
+    let mut depth = 0i32;
+    let mut start = s.start;
+    let mut end = s.end;
+    for (i, c) in text[s.start..s.end].char_indices() {
+        let i = s.start + i;
+        match c {
+            '【' | '[' => depth += 1,
+            '】' | ']' => depth = (depth - 1).max(0),
+            _ if depth == 0 && is_delimiter(text, i, c) => {
+                if i < at {
+                    start = i + c.len_utf8();
+                } else {
+                    end = i;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    Span::new(start + lead, (end - trail).max(start + lead))
+}
+
+fn strip_suffix_words<'t>(mut s: &'t str, words: &[&str], en: bool) -> (&'t str, bool) {
+    let mut stripped = false;
+    loop {
+        let t = s.trim_end();
+        let hit = words.iter().find(|w| {
+            let lower = t.to_lowercase();
+            lower.ends_with(*w)
+                && (!en || {
+                    let cut = t.len() - w.len();
+                    // "'ll" attaches to its word; other English modals stand alone.
+                    w.starts_with('\'')
+                        || w.starts_with('’')
+                        || cut == 0
+                        || !t[..cut].ends_with(|c: char| c.is_alphanumeric())
+                })
+        });
+        match hit {
+            Some(w) => {
+                s = &t[..t.len() - w.len()];
+                stripped = true;
+            }
+            None => return (s, stripped),
+        }
+    }
+}
+
+fn only_filler(mut rest: String, filler: &[&str]) -> bool {
+    for f in filler {
+        rest = rest.replace(f, " ");
+    }
+    rest.chars()
+        .all(|c| c.is_whitespace() || c.is_ascii_punctuation() || "，、“”".contains(c))
+}
+
+fn clause_has_duration(doc: &Document, si: usize, clause: Span) -> bool {
+    doc.sentence_figures(si)
+        .iter()
+        .any(|f| f.kind == FigureKind::Duration && clause.contains(f.span))
+}
+
+/// The rewrite of one clause: the edit and whether it is a deletion.
+fn rewrite_clause(
+    doc: &Document,
+    si: usize,
+    clause: Span,
+    found: &[Found],
+    lang: Lang,
+) -> Option<(Edit, bool)> {
+    let text = &doc.text;
+    let en = lang == Lang::En;
+    let sentence = doc.sentences[si].span;
+    // A reassurance or effort phrase that is the whole clause: remove the clause.
+    let mut rest = String::new();
+    let mut at = clause.start;
+    for f in found {
+        rest.push_str(&text[at..f.span.start]);
+        rest.push(' ');
+        at = f.span.end;
+    }
+    rest.push_str(&text[at..clause.end]);
+    let lowered = rest.to_lowercase();
+    let filler_only = only_filler(lowered, if en { EN_FILLER } else { ZH_FILLER });
+    if filler_only
+        && found
+            .iter()
+            .all(|f| matches!(f.category, "reassurance" | "effort"))
+    {
+        return delete_clause(doc, sentence, clause).map(|e| (e, true));
+    }
+    let has_deadline = clause_has_duration(doc, si, clause);
+    let mut out = String::new();
+    let mut cursor = clause.start;
+    let mut frame_at: Option<usize> = None;
+    let mut deadline_done = has_deadline;
+    for f in found {
+        let phrase = &text[f.span.start..f.span.end];
+        let seg = &text[cursor..f.span.start];
+        cursor = f.span.end;
+        if en {
+            let p = english_phrase(phrase, f.category);
+            if p.verb_dropped && frame_at.is_none() {
+                if p.subject.is_empty() {
+                    out.push_str(strip_suffix_words(seg, EN_MODALS, true).0);
+                } else {
+                    out.push_str(seg);
+                    out.push_str(p.subject);
+                }
+                out.push_str(" will ");
+                frame_at = Some(out.len());
+            } else {
+                out.push_str(seg);
+                if p.verb_dropped {
+                    out.push_str(p.subject);
+                }
+            }
+            if p.keep {
+                out.push_str(phrase);
+            } else if f.category == "speed" && !deadline_done {
+                out.push_str(&format!("within {EN_DEADLINE}"));
+                deadline_done = true;
+            }
+            out.push_str(p.tail);
+            // "do our best to fix it": the "to" goes with the phrase.
+            if p.verb_dropped && p.tail.is_empty() {
+                let after = &text[cursor..clause.end];
+                let t = after.trim_start();
+                if t.starts_with("to ") || t == "to" {
+                    cursor += after.len() - t.len() + 2;
+                }
+            }
+            continue;
+        }
+        let core = ZH_VERBS
+            .iter()
+            .find(|v| phrase.ends_with(*v))
+            .copied()
+            .unwrap_or("");
+        if frame_at.is_none() && (f.category != "reassurance" || !core.is_empty()) {
+            out.push_str(strip_suffix_words(seg, ZH_MODALS, false).0);
+            out.push('将');
+            if !has_deadline {
+                out.push_str(&format!("在{ZH_DEADLINE}内"));
+                deadline_done = true;
+            }
+            frame_at = Some(out.len());
+        } else {
+            out.push_str(seg);
+        }
+        if !core.is_empty() {
+            out.push_str(core);
+        } else if matches!(f.category, "deferral" | "cooperation") {
+            out.push_str(phrase);
+        }
+        // 尽力地解决, 尽快去处理.
+        let after = &text[cursor..clause.end];
+        if let Some(p) = ["地", "去", "来"].iter().find(|p| after.starts_with(*p)) {
+            cursor += p.len();
+        }
+    }
+    let rest = &text[cursor..clause.end];
+    if frame_at.is_none() && !en {
+        // Only reassurance without a verb (我们保证满意): the frame goes after it.
+        out.push('将');
+        if !has_deadline {
+            out.push_str(&format!("在{ZH_DEADLINE}内"));
+            deadline_done = true;
+        }
+        frame_at = Some(out.len());
+    }
+    out.push_str(rest);
+    if let Some(at) = frame_at {
+        let action = out[at..]
+            .trim()
+            .trim_end_matches(['，', ',', '的', '了', '吧', '啊', '呢']);
+        if action.is_empty() || (!en && ZH_GENERIC.contains(&action)) {
+            out.truncate(at);
+            out.push_str(if en { EN_ACTION } else { ZH_ACTION });
+        }
+    }
+    if en {
+        out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !deadline_done {
+            out.push_str(&format!(" within {EN_DEADLINE}"));
+        }
+        // The clause opened the sentence with a capital: keep it.
+        let was_upper = text[clause.start..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase());
+        if clause.start == sentence.start || was_upper {
+            let mut cs = out.chars();
+            if let Some(c) = cs.next() {
+                if was_upper {
+                    out = c.to_uppercase().chain(cs).collect();
+                }
+            }
+        }
+    }
+    Some((
+        Edit {
+            start: clause.start,
+            end: clause.end,
+            content: out,
+        },
+        false,
+    ))
+}
+
+/// Removes a clause with its delimiter: the one after it, or before it when it ends the
+/// sentence. A clause that is the whole sentence is left alone.
+fn delete_clause(doc: &Document, sentence: Span, clause: Span) -> Option<Edit> {
+    let text = &doc.text;
+    let after = &text[clause.end..sentence.end];
+    let mut chars = after.char_indices();
+    if let Some((_, c)) = chars.next() {
+        if matches!(c, '，' | ',' | '；' | ';' | '：' | ':') {
+            let rest = &after[c.len_utf8()..];
+            let ws = rest.len() - rest.trim_start().len();
+            let end = clause.end + c.len_utf8() + ws;
+            // The next word now opens the sentence: capitalise it.
+            let next = text[end..sentence.end].chars().next();
+            if clause.start == sentence.start {
+                if let Some(n) = next.filter(|n| n.is_lowercase()) {
+                    return Some(Edit {
+                        start: clause.start,
+                        end: end + n.len_utf8(),
+                        content: n.to_uppercase().collect(),
+                    });
+                }
+            }
+            return Some(Edit {
+                start: clause.start,
+                end,
+                content: String::new(),
+            });
+        }
+    }
+    // The last clause: remove the delimiter before it.
+    let before = &text[sentence.start..clause.start];
+    let trimmed = before.trim_end();
+    let c = trimmed.chars().next_back()?;
+    if matches!(c, '，' | ',' | '；' | ';' | '：' | ':') {
+        return Some(Edit {
+            start: sentence.start + trimmed.len() - c.len_utf8(),
+            end: clause.end,
+            content: String::new(),
+        });
+    }
+    None
+}
+
+/// Fixes for the phrases flagged in sentence `si`, one per phrase (phrases in the same
+/// clause share one fix). The proof placeholder goes after the last rewritten clause,
+/// unless the sentence already names its evidence.
+pub(crate) fn fixes(doc: &Document, si: usize, found: &[Found], lang: Lang) -> Vec<Option<Fix>> {
+    let mut clauses: Vec<(Span, Vec<usize>)> = Vec::new();
+    for (i, f) in found.iter().enumerate() {
+        let c = clause_of(doc, si, f.span.start);
+        match clauses.last_mut() {
+            Some((span, members)) if *span == c => members.push(i),
+            _ => clauses.push((c, vec![i])),
+        }
+    }
+    let mut edits: Vec<Option<(Edit, bool)>> = clauses
+        .iter()
+        .map(|(c, members)| {
+            let fs: Vec<Found> = members.iter().map(|&i| found[i]).collect();
+            rewrite_clause(doc, si, *c, &fs, lang)
+        })
+        .collect();
+    let needs_proof = doc.sentences[si].evidence.specific.is_none()
+        && !doc.sentence_text(si).contains(ZH_PROOF)
+        && !doc.sentence_text(si).contains(EN_PROOF);
+    if needs_proof {
+        if let Some(Some((e, _))) = edits
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e, Some((_, false))))
+        {
+            e.content.push_str(&msg(
+                lang,
+                format!("，{ZH_PROOF}可查"),
+                format!("; {EN_PROOF} available on request"),
+            ));
+        }
+    }
+    let title = msg(
+        lang,
+        "改写为带时限、动作和凭证占位符的承诺".into(),
+        "rewrite as a commitment with deadline, action and proof placeholders".into(),
+    );
+    let mut out = vec![None; found.len()];
+    for ((_, members), edit) in clauses.iter().zip(edits) {
+        let Some((edit, _)) = edit else { continue };
+        for &i in members {
+            out[i] = Some(Fix {
+                title: title.clone(),
+                applicability: Applicability::Unsafe,
+                edits: vec![edit.clone()],
+            });
+        }
+    }
+    out
+}
