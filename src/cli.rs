@@ -22,11 +22,26 @@ Examples:
   answerlint check --select vague-commitment,hedged-figure scripts/
   answerlint check --diff --unsafe-fixes a.md   what the fixes would change (writes nothing)
   answerlint fix --unsafe-fixes scripts/     apply fixes, placeholders included
+  answerlint rewrite --diff answer.md        show the three-tier rewrite of complaint answers
   answerlint rules                           list the rules and their default severities
   answerlint explain vague-commitment        what a rule flags, why, and examples
   answerlint explain score                   how the readiness score is computed
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.";
+
+const REWRITE_EXAMPLES: &str = "\
+Examples:
+  answerlint rewrite --diff answer.md        show the rewrite, write nothing
+  answerlint rewrite answer.md               rewrite in place (same encoding and line endings)
+  answerlint rewrite --unsafe-fixes answer.md
+                                             also turn vague phrases into placeholders
+  answerlint rewrite - < answer.md           rewritten text on stdout
+
+The answer's own steps become the tiers, ordered by deadline; what is missing becomes a
+placeholder (【待补充：…】 / [TODO: …]) that placeholder-left reports until it is filled in.
+
+Exit codes: 0 nothing left at or above --fail-on, 1 findings remain (placeholders are
+errors), 2 usage or I/O error.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +66,11 @@ pub enum Command {
     /// the files back; report what remains.
     #[command(after_help = EXAMPLES)]
     Fix(CheckArgs),
+    /// Rewrite weak complaint answers into the three-tier template and write the files
+    /// back (`check --template three-tier`); `--diff` shows the rewrite instead,
+    /// `--unsafe-fixes` also applies the placeholder fixes of the other rules.
+    #[command(after_help = REWRITE_EXAMPLES)]
+    Rewrite(CheckArgs),
     /// List the rules with their default severities.
     Rules {
         /// human (a table) or json.
@@ -216,6 +236,18 @@ pub struct CheckArgs {
     /// there is something to change).
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
+    /// Rewrite complaint answers that lack a complete three-tier response into this
+    /// template (implies --fix unless --diff): the answer's own steps ordered by
+    /// deadline, placeholders for what is missing. Wording: [template.three-tier] in
+    /// answerlint.toml.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub template: Option<TemplateArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateArg {
+    /// Three tiers of growing deadlines, each with an action and its proof.
+    ThreeTier,
 }
 
 /// Where the process runs, as far as output decisions go.
@@ -240,6 +272,11 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, term: Terminal) -> Output {
     match cli.command {
         Command::Check(args) => check(args, stdin, term),
         Command::Fix(mut args) => {
+            args.fix = !args.diff;
+            check(args, stdin, term)
+        }
+        Command::Rewrite(mut args) => {
+            args.template.get_or_insert(TemplateArg::ThreeTier);
             args.fix = !args.diff;
             check(args, stdin, term)
         }
@@ -455,7 +492,7 @@ fn explain(rule: &str) -> Output {
     }
 }
 
-fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
+fn check(mut args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
     for id in args.select.iter().flatten().chain(&args.ignore) {
         if crate::rules::find(id).is_none() {
             return usage_error(format!(
@@ -581,6 +618,9 @@ fn check(args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
     let mut replaced: Option<String> = None;
     // With --diff, whether anything would change (the exit code says so).
     let mut would_change: Option<bool> = None;
+    if args.template.is_some() && !args.diff {
+        args.fix = true;
+    }
     if args.fix || args.diff {
         let done = apply_fixes(&mut linter, &mut outcomes, &args, use_stdin);
         if args.diff {
@@ -754,7 +794,14 @@ fn apply_fixes(
                 reason: String::new(),
             },
         );
-        let (current, count) = crate::fix::fix_until_stable(linter, taken, args.unsafe_fixes);
+        let (current, count) = crate::fix::fix_until_stable(
+            linter,
+            taken,
+            crate::fix::FixMode {
+                unsafe_fixes: args.unsafe_fixes,
+                rewrite: args.template.is_some(),
+            },
+        );
         let Outcome::Linted(r) = &current else {
             *slot = current;
             continue;
@@ -821,7 +868,11 @@ mod tests {
         };
         // Someone saves the file while it is being fixed.
         std::fs::write(&f, "我们的复购率36%。\n").unwrap();
-        let (fixed, n) = crate::fix::fix_until_stable(&mut linter, Outcome::Linted(r), true);
+        let (fixed, n) = crate::fix::fix_until_stable(
+            &mut linter,
+            Outcome::Linted(r),
+            crate::fix::FixMode::fixes(true),
+        );
         assert_eq!(n, 1);
         let Outcome::Linted(r) = fixed else { panic!() };
         let err = write_fixed(&r).unwrap_err();

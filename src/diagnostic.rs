@@ -68,6 +68,8 @@ pub enum Applicability {
     Safe,
     Unsafe,
     DisplayOnly,
+    /// A whole-answer rewrite into a template (`answerlint rewrite`, `--template`).
+    Rewrite,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -472,6 +472,7 @@ pub fn lint_script(
         lexicons: &resolved.lexicons,
         scores,
         script,
+        templates: &resolved.config.template,
     };
     let mut all = Vec::new();
     for rule in rules::REGISTRY {

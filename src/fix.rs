@@ -13,14 +13,14 @@ pub const MAX_ROUNDS: usize = 10;
 pub fn fix_until_stable(
     linter: &mut crate::Linter,
     first: crate::engine::Outcome,
-    unsafe_fixes: bool,
+    mode: FixMode,
 ) -> (crate::engine::Outcome, usize) {
     use crate::engine::Outcome;
     let mut current = first;
     let mut count = 0;
     for _ in 0..MAX_ROUNDS {
         let Outcome::Linted(r) = &current else { break };
-        let (text, n) = apply(&r.text, &r.diagnostics, unsafe_fixes);
+        let (text, n) = apply(&r.text, &r.diagnostics, mode);
         if n == 0 || text == r.text {
             break;
         }
@@ -30,12 +30,32 @@ pub fn fix_until_stable(
     (current, count)
 }
 
+/// Which fixes a run applies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixMode {
+    /// Unsafe fixes (placeholders) as well as safe ones.
+    pub unsafe_fixes: bool,
+    /// Template rewrites (missing-tiers' three-tier rewrite).
+    pub rewrite: bool,
+}
+
+impl FixMode {
+    /// Safe fixes, and unsafe ones when `unsafe_fixes`.
+    pub fn fixes(unsafe_fixes: bool) -> FixMode {
+        FixMode {
+            unsafe_fixes,
+            rewrite: false,
+        }
+    }
+}
+
 /// Whether a fix of this applicability may be applied.
-pub fn allowed(a: Applicability, unsafe_fixes: bool) -> bool {
+pub fn allowed(a: Applicability, mode: FixMode) -> bool {
     match a {
         Applicability::Safe => true,
-        Applicability::Unsafe => unsafe_fixes,
+        Applicability::Unsafe => mode.unsafe_fixes,
         Applicability::DisplayOnly => false,
+        Applicability::Rewrite => mode.rewrite,
     }
 }
 
@@ -46,15 +66,11 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
 /// Applies the first allowed fix of each diagnostic to `text`, skipping a fix whose edits
 /// overlap one already taken (the next round picks it up). Returns the new text and the
 /// number of fixes applied.
-pub fn apply(text: &str, diagnostics: &[Diagnostic], unsafe_fixes: bool) -> (String, usize) {
+pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, usize) {
     let mut taken: Vec<&Edit> = Vec::new();
     let mut count = 0;
     for d in diagnostics {
-        let Some(fix) = d
-            .fixes
-            .iter()
-            .find(|f| allowed(f.applicability, unsafe_fixes))
-        else {
+        let Some(fix) = d.fixes.iter().find(|f| allowed(f.applicability, mode)) else {
             continue;
         };
         let valid = fix.edits.iter().all(|e| {
@@ -161,11 +177,20 @@ mod tests {
             diag(vec![(6, 6, "!")], Applicability::Unsafe),
             diag(vec![(0, 1, "Z")], Applicability::DisplayOnly),
         ];
-        assert_eq!(apply(text, &ds, false), ("aXcdef".to_string(), 1));
-        assert_eq!(apply(text, &ds, true), ("aXcdef!".to_string(), 2));
+        assert_eq!(
+            apply(text, &ds, FixMode::fixes(false)),
+            ("aXcdef".to_string(), 1)
+        );
+        assert_eq!(
+            apply(text, &ds, FixMode::fixes(true)),
+            ("aXcdef!".to_string(), 2)
+        );
         // An edit off a char boundary or past the end is never applied.
         let bad = vec![diag(vec![(1, 2, "x")], Applicability::Safe)];
-        assert_eq!(apply("中文", &bad, true), ("中文".to_string(), 0));
+        assert_eq!(
+            apply("中文", &bad, FixMode::fixes(true)),
+            ("中文".to_string(), 0)
+        );
     }
 
     #[test]

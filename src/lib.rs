@@ -19,6 +19,7 @@ pub mod input;
 pub mod lexicon;
 pub mod model;
 pub mod render;
+pub mod rewrite;
 pub mod rules;
 pub mod structure;
 

@@ -451,3 +451,110 @@ fn fix_keeps_permissions() {
         0o640
     );
 }
+
+#[test]
+fn rewrite_diff_in_place_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("q.txt");
+    let original = fs::read("tests/fixtures/rewrite/crlf-gbk.zh.txt").unwrap();
+    fs::write(&f, &original).unwrap();
+
+    // --diff shows the three tiers and writes nothing.
+    let out = cmd()
+        .args(["rewrite", "--diff"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let diff = String::from_utf8(out).unwrap();
+    assert!(
+        diff.contains("+- 第一级（24小时内）：给买家补发一个新杯子，凭证：【待补充：凭证】"),
+        "{diff}"
+    );
+    assert_eq!(fs::read(&f).unwrap(), original);
+
+    // In place: GBK and CRLF kept, the rest of the file untouched, placeholders reported.
+    let o = cmd()
+        .args(["rewrite", "--format", "json"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let bytes = fs::read(&f).unwrap();
+    let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(!bad);
+    assert!(text.contains("\r\n- 第三级（【待补充：时限】内）：【待补充：根因分析与预防措施】"));
+    assert!(text.ends_with("\r\n问：你们的退货率是多少？\r\n答：退货率大概2%左右。"));
+    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count());
+    let v = json_of(&o.stdout);
+    let rules: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"placeholder-left"), "{rules:?}");
+    assert!(!rules.contains(&"missing-tiers"), "{rules:?}");
+    // Rewriting again changes nothing.
+    cmd()
+        .args(["rewrite", "--diff"])
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stdout("");
+
+    // stdin: the rewritten text on stdout; `check --template three-tier` is the same.
+    let input = "## 买家投诉杯子漏水怎么办？\n\n我们会在2小时内回复买家。\n";
+    let a = cmd()
+        .args(["rewrite", "-"])
+        .write_stdin(input)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let b = cmd()
+        .args(["check", "-", "--template", "three-tier"])
+        .write_stdin(input)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(a, b);
+    let a = String::from_utf8(a).unwrap();
+    assert!(
+        a.starts_with("## 买家投诉杯子漏水怎么办？\n\n- 第一级（2小时内）：我们会回复买家，凭证：【待补充：凭证】\n- 第二级"),
+        "{a}"
+    );
+    // No complaint question: nothing to rewrite, the text comes back as it was.
+    cmd()
+        .args(["rewrite", "-", "--exit-zero"])
+        .write_stdin("## 你们的产能是多少？\n\n月产能5万件，见ERP导出。\n")
+        .assert()
+        .code(0)
+        .stdout("## 你们的产能是多少？\n\n月产能5万件，见ERP导出。\n");
+}
+
+#[test]
+fn bad_template_config_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("answerlint.toml"),
+        "[template.three-tier.zh]\ntier = \"{label}：{deadline}\"\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("a.md"), "## 第一题\n\n内容。\n").unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["rewrite", "a.md"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("[template.three-tier.zh]")
+                .and(predicate::str::contains("{action}")),
+        );
+}

@@ -469,9 +469,15 @@ pub(crate) fn fixes(doc: &Document, si: usize, found: &[Found], lang: Lang) -> V
             rewrite_clause(doc, si, *c, &fs, lang)
         })
         .collect();
+    // A proof placeholder later on the same line (a rewritten tier's) counts too.
+    let s = doc.sentences[si].span;
+    let line_end = doc.text[s.end..]
+        .find('\n')
+        .map_or(doc.text.len(), |i| s.end + i);
+    let rest_of_line = &doc.text[s.start..line_end];
     let needs_proof = doc.sentences[si].evidence.specific.is_none()
-        && !doc.sentence_text(si).contains(ZH_PROOF)
-        && !doc.sentence_text(si).contains(EN_PROOF);
+        && !rest_of_line.contains(ZH_PROOF)
+        && !rest_of_line.contains(EN_PROOF);
     if needs_proof {
         if let Some(Some((e, _))) = edits
             .iter_mut()

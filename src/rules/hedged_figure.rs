@@ -278,10 +278,11 @@ mod tests {
             lexicons: &lx,
             scores: None,
             script: &script,
+            templates: &Default::default(),
         };
         let mut out = Vec::new();
         HedgedFigure.check(&doc, &cx, &mut out);
-        let (new, n) = crate::fix::apply(text, &out, true);
+        let (new, n) = crate::fix::apply(text, &out, crate::fix::FixMode::fixes(true));
         assert_eq!(n, out.len(), "{text}");
         assert!(flagged(&HedgedFigure, &new).is_empty(), "{new}");
         new

@@ -25,11 +25,28 @@
 //!     2小时内客服受理并发送工单号 → 24小时内补发并同步运单号 → 72小时内提交8D报告。
 //!
 //! ## Fix safety
-//! No fix yet; the suggestion shows the three-tier shape.
+//! A rewrite, applied only by `answerlint rewrite` (or `check --template three-tier`):
+//! the whole answer becomes the three-tier template. Its own steps become the tiers,
+//! ordered by deadline, each keeping its action, deadline and proof as written; a missing
+//! deadline, proof or tier becomes a placeholder (【待补充：时限】, [TODO: proof]), never an
+//! invented value. Text that is no step (an apology) stays before the list; the list
+//! takes the answer's (or the file's) list marker and line endings. A tier holding a
+//! placeholder counts as pending: placeholder-left reports it, this rule does not.
 //!
 //! ## Options
-//! None. Which sections count as complaints comes from the `topics` lexicon.
+//! Which sections count as complaints comes from the `topics` lexicon. The template's
+//! wording is configurable per language in answerlint.toml:
+//!
+//!     [template.three-tier.en]
+//!     labels = ["Tier 1", "Tier 2", "Tier 3"]
+//!     tier = "{label}, within {deadline}: {action}{proof}"
+//!     missing-proof = " (proof: [TODO: proof])"
+//!
+//! Keys: labels, more (the label after the listed ones), tier ({label}, {deadline},
+//! {action}, {proof}), missing-proof, missing-deadline, missing-action (one per tier
+//! position).
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::document::{Document, Lang};
 use crate::structure::{SectionType, Step};
 use crate::{Diagnostic, Severity, Source};
@@ -43,7 +60,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     summary: "a complaint or after-sales answer without three tiers of growing deadlines, each with an action",
     source: include_str!("missing_tiers.rs"),
-    fixable: false,
+    fixable: true,
     structural: true,
 };
 
@@ -71,6 +88,10 @@ fn problems(doc: &Document, steps: &[Step], lang: Lang) -> Vec<String> {
     }
     for (i, s) in steps.iter().enumerate() {
         let n = i + 1;
+        // A tier with a placeholder is placeholder-left's finding.
+        if s.pending {
+            continue;
+        }
         match (s.deadline, s.vague_timing) {
             (Some((_, d)), Some(h)) => out.push(msg(
                 lang,
@@ -159,6 +180,23 @@ impl Rule for MissingTiers {
                 "按三级写，时限逐级递增，每级写动作和凭证：2小时内专人受理（工单号）→ 24小时内补发（运单号同步给买家）→ 72小时内完成根因分析（8D报告）".into(),
                 "write three tiers with growing deadlines, each with an action and its proof: within 2 hours an agent takes the case (ticket number) -> within 24 hours a replacement ships (tracking number sent to the buyer) -> within 72 hours a root-cause analysis (8D report)".into(),
             ));
+            let tpl = cx.templates.three_tier.get(lang);
+            // Offered only when it changes something (a rewritten answer whose deadlines
+            // still do not grow is not rewritten again).
+            let edit = crate::rewrite::three_tier(doc, cx.lexicons, sec, &tpl)
+                .filter(|e| doc.text[e.start..e.end] != e.content);
+            if let Some(edit) = edit {
+                d.fixes.push(Fix {
+                    title: msg(
+                        lang,
+                        "按三级响应模板改写整个回答（answerlint rewrite）".into(),
+                        "rewrite the answer into the three-tier template (answerlint rewrite)"
+                            .into(),
+                    ),
+                    applicability: Applicability::Rewrite,
+                    edits: vec![edit],
+                });
+            }
             out.push(d);
         }
     }

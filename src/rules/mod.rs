@@ -13,6 +13,7 @@ mod missing_dimension;
 mod missing_tier_proof;
 mod missing_tiers;
 mod placeholder_left;
+pub(crate) use placeholder_left::has_placeholder;
 mod unsupported_figure;
 mod unverifiable_claim;
 mod unverifiable_plan;
@@ -131,6 +132,8 @@ pub struct Context<'a> {
     pub scores: Option<&'a SentenceScores>,
     /// Questions, answers and their types.
     pub script: &'a crate::structure::Script,
+    /// Rewrite templates from answerlint.toml.
+    pub templates: &'a crate::config::Templates,
 }
 
 impl Context<'_> {
@@ -216,6 +219,7 @@ pub(crate) mod testing {
             lexicons: &lx,
             scores: None,
             script: &script,
+            templates: &Default::default(),
         };
         let mut out = Vec::new();
         rule.check(&doc, &cx, &mut out);

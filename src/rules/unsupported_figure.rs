@@ -220,6 +220,7 @@ mod tests {
                 lexicons: &lx,
                 scores: None,
                 script: &Default::default(),
+                templates: &Default::default(),
             },
             &mut out,
         );

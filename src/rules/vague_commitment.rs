@@ -271,6 +271,7 @@ mod tests {
             lexicons: &lx,
             scores: None,
             script: &script,
+            templates: &Default::default(),
         };
         let mut out = Vec::new();
         VagueCommitment.check(&doc, &cx, &mut out);
@@ -278,7 +279,7 @@ mod tests {
             .fixes
             .iter()
             .all(|f| f.applicability == crate::diagnostic::Applicability::Unsafe)));
-        let (new, _) = crate::fix::apply(text, &out, true);
+        let (new, _) = crate::fix::apply(text, &out, crate::fix::FixMode::fixes(true));
         (new.clone(), flagged(&VagueCommitment, &new))
     }
 

@@ -545,6 +545,9 @@ pub struct Step {
     pub vague_timing: Option<Span>,
     pub action: bool,
     pub proof: bool,
+    /// The step holds a placeholder (【待补充：…】, [TODO: …]) for a person to fill in:
+    /// what it lacks is placeholder-left's finding, not the tier rules'.
+    pub pending: bool,
 }
 
 const ARROWS: &[&str] = &["→", "->", "⇒", "=>", "⟶", "➔", "➜"];
@@ -809,7 +812,12 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     out.into_iter().map(|p| step(doc, lx, p)).collect()
 }
 
-/// Clauses of a sentence: cut at semicolons, and at commas followed by a sequence word.
+/// Most bytes between a comma and the deadline that opens the next clause (并在, "and
+/// within ").
+const DEADLINE_LEAD: usize = 11;
+
+/// Clauses of a sentence: cut at semicolons, and at commas followed by a sequence word
+/// or a deadline (联系买家，24小时内补发).
 fn clauses(doc: &Document, si: usize) -> Vec<Span> {
     let span = doc.sentences[si].span;
     let text = span.slice(&doc.text);
@@ -820,7 +828,18 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
             '；' | ';' => cuts.push(after),
             '，' | ',' | '：' | ':' => {
                 let rest = Span::new(span.start + after, span.end);
-                if starts_with_sequence(doc, rest) {
+                // "First, within 2 hours": a sequence word alone is no clause.
+                let last = *cuts.last().unwrap();
+                let piece = Span::new(span.start + last, span.start + i);
+                let only_sequence = sequence_prefix(doc, piece) >= piece.len();
+                let deadline_next = !only_sequence
+                    && doc.sentence_figures(si).iter().any(|f| {
+                        f.deadline
+                            && f.span.start >= rest.start
+                            && f.span.start - rest.start <= DEADLINE_LEAD
+                            && !text[after..f.span.start - span.start].contains(['，', ','])
+                    });
+                if deadline_next || starts_with_sequence(doc, rest) {
                     cuts.push(after);
                 }
             }
@@ -851,6 +870,36 @@ fn starts_with_sequence(doc: &Document, span: Span) -> bool {
         .find_overlapping_iter(text)
         .take_while(|m| m.start() == 0)
         .any(|m| doc.is_boundary(at + m.end()))
+}
+
+/// Bytes at the start of `span` that a sequence word takes (第二步，, "Then "), with a
+/// connective before it and punctuation after it; 0 when there is none.
+pub(crate) fn sequence_prefix(doc: &Document, span: Span) -> usize {
+    let full = span.slice(&doc.text);
+    let mut text = full.trim_start();
+    for c in ["and ", "And ", "并且", "而且", "并"] {
+        if let Some(rest) = text.strip_prefix(c) {
+            text = rest.trim_start();
+            break;
+        }
+    }
+    let at = span.start + full.len() - text.len();
+    let Some(end) = SEQUENCE
+        .automaton()
+        .find_overlapping_iter(text)
+        .take_while(|m| m.start() == 0)
+        .filter(|m| doc.is_boundary(at + m.end()))
+        .map(|m| m.end())
+        .max()
+    else {
+        return 0;
+    };
+    let rest = &text[end..];
+    let skipped = rest.len()
+        - rest
+            .trim_start_matches(|c: char| c.is_whitespace() || "，,：:、".contains(c))
+            .len();
+    full.len() - text.len() + end + skipped
 }
 
 /// The first deadline in `span`: a duration figure, or a word deadline (次日, "next
@@ -899,7 +948,13 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
             doc.non_figures[doc.sentences[si].non_figures.clone()]
                 .iter()
                 .any(|n| {
-                    n.kind == crate::document::NonFigureKind::Identifier && span.contains(n.span)
+                    n.kind == crate::document::NonFigureKind::Identifier
+                        && span.contains(n.span)
+                        // 第一, 第3级, 问题2 are ordinals, not ids.
+                        && !n
+                            .span
+                            .slice(&doc.text)
+                            .starts_with(|c| "第问步题".contains(c))
                 })
         });
     }
@@ -943,6 +998,7 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         vague_timing,
         action,
         proof,
+        pending: crate::rules::has_placeholder(span.slice(&doc.text)),
     }
 }
 

@@ -1,0 +1,272 @@
+//! The three-tier template: missing-tiers' rewrite of a complaint answer (`answerlint
+//! rewrite`). The answer's own steps become the tiers, ordered by deadline; each keeps
+//! its action, deadline and proof as written. What a step lacks, and the tiers the answer
+//! lacks, become the template's placeholders. Text that is not a step (an apology, a
+//! remark) stays, as a paragraph before the list. The list uses the answer's own list
+//! marker (or the file's, else "- "), and the file's line endings.
+
+use crate::config::TierTemplate;
+use crate::diagnostic::Edit;
+use crate::document::{BlockKind, Document};
+use crate::lexicon::Lexicons;
+use crate::structure::{sequence_prefix, Section, Step};
+use crate::Span;
+
+/// The rewrite of a section's answer into the template, or `None` when the answer has no
+/// text to rewrite.
+pub fn three_tier(
+    doc: &Document,
+    lx: &Lexicons,
+    sec: &Section,
+    tpl: &TierTemplate,
+) -> Option<Edit> {
+    let text = &doc.text;
+    // Text before the first question is no answer to rewrite.
+    sec.title?;
+    let answer: Vec<usize> = sec.answer.clone().collect();
+    let (&first, &last) = (answer.first()?, answer.last()?);
+    let steps = sec.steps(doc, lx);
+    // A step is a tier when it does something or sets a time for it, or when the author
+    // wrote it as a list item of its own.
+    let list_item = |s: &Step| {
+        let si = doc
+            .sentences
+            .partition_point(|x| x.span.end <= s.span.start);
+        doc.sentences
+            .get(si)
+            .is_some_and(|x| x.kind == BlockKind::ListItem && x.span.start == s.span.start)
+    };
+    let mut usable: Vec<&Step> = steps
+        .iter()
+        .filter(|s| s.action || s.deadline.is_some() || s.vague_timing.is_some() || list_item(s))
+        .collect();
+    usable.sort_by(|a, b| {
+        let h = |s: &Step| s.deadline.map_or(f64::INFINITY, |d| d.0);
+        h(a).total_cmp(&h(b))
+    });
+    let en = sec.lang(doc) == crate::document::Lang::En;
+    // Everything the usable steps do not cover: kept before the list.
+    let mut covered: Vec<Span> = usable.iter().map(|s| s.span).collect();
+    covered.sort_by_key(|s| s.start);
+    let mut lead: Vec<String> = Vec::new();
+    for &si in &answer {
+        let s = doc.sentences[si].span;
+        let mut at = s.start;
+        let mut pieces = Vec::new();
+        for c in covered
+            .iter()
+            .filter(|c| c.start < s.end && c.end > s.start)
+        {
+            pieces.push(Span::new(at, c.start.max(at)));
+            at = at.max(c.end);
+        }
+        pieces.push(Span::new(at.min(s.end), s.end));
+        for p in pieces {
+            let t = p.slice(text).trim_matches(is_joiner);
+            if t.chars().any(char::is_alphanumeric) {
+                let mut t = t.to_string();
+                if !t.ends_with(['。', '！', '？', '.', '!', '?', '…']) {
+                    t.push(if en { '.' } else { '。' });
+                }
+                lead.push(t);
+            }
+        }
+    }
+    let mut tiers: Vec<String> = Vec::new();
+    for (i, s) in usable.iter().enumerate() {
+        let deadline = s
+            .deadline
+            .map(|(_, d)| d.slice(text).to_string())
+            .unwrap_or_else(|| tpl.missing_deadline.clone());
+        let action = action_text(doc, s, tpl);
+        let action = if action.chars().any(char::is_alphanumeric) {
+            action
+        } else {
+            tidy(s.span.slice(text)).to_string()
+        };
+        let proof = if s.proof || action.contains(tpl.missing_proof.trim_matches(is_joiner)) {
+            ""
+        } else {
+            &tpl.missing_proof
+        };
+        tiers.push(tpl.render(label(tpl, i), &deadline, &action, proof));
+    }
+    for i in tiers.len()..3 {
+        let action = &tpl.missing_action[i.min(tpl.missing_action.len() - 1)];
+        tiers.push(tpl.render(
+            label(tpl, i),
+            &tpl.missing_deadline,
+            action,
+            &tpl.missing_proof,
+        ));
+    }
+    // Where the answer starts and ends: whole lines for list items (their markers go),
+    // from the first sentence otherwise (a speaker label such as 客服： stays).
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = if doc.sentences[first].kind == BlockKind::ListItem {
+        line_start(doc.sentences[first].span.start)
+    } else {
+        doc.sentences[first].span.start
+    };
+    let end = doc.sentences[last].span.end;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let marker = ListMarker::of(doc, &answer);
+    let mut out = String::new();
+    if !lead.is_empty() {
+        let sep = if en { " " } else { "" };
+        out.push_str(&lead.join(sep));
+        out.push_str(newline);
+        out.push_str(newline);
+    }
+    for (i, t) in tiers.iter().enumerate() {
+        if i > 0 {
+            out.push_str(newline);
+        }
+        out.push_str(&marker.nth(i));
+        out.push_str(t);
+    }
+    Some(Edit {
+        start,
+        end,
+        content: out,
+    })
+}
+
+fn label(tpl: &TierTemplate, i: usize) -> &str {
+    tpl.labels.get(i).unwrap_or(&tpl.more)
+}
+
+/// Punctuation and arrows that join a piece of text to its neighbours.
+fn is_joiner(c: char) -> bool {
+    c.is_whitespace() || "，,；;：:、→>-=⇒⟶➔➜".contains(c)
+}
+
+/// Text without the punctuation and connectives that joined it to its neighbours.
+fn tidy(t: &str) -> &str {
+    t.trim_matches(is_joiner)
+        .trim_end_matches(['。', '.', '！', '!'])
+        .trim_matches(is_joiner)
+}
+
+/// A step's text without its deadline (在24小时内, "within 24 hours"), its hedge, and the
+/// sequence word before it (第二步, then).
+fn action_text(doc: &Document, s: &Step, tpl: &TierTemplate) -> String {
+    let text = &doc.text;
+    let mut cut: Vec<Span> = Vec::new();
+    let skip = sequence_prefix(doc, s.span);
+    if skip > 0 {
+        cut.push(Span::new(s.span.start, s.span.start + skip));
+    }
+    if let Some((_, d)) = s.deadline {
+        let mut a = d.start;
+        let mut b = d.end;
+        let before = &text[s.span.start..a];
+        for w in ["在", "within ", "Within ", "in ", "In ", "by ", "By "] {
+            if before.ends_with(w) {
+                a -= w.len();
+                break;
+            }
+        }
+        let after = &text[b..s.span.end];
+        for w in ["以内", "之内", "内"] {
+            if after.starts_with(w) {
+                b += w.len();
+                break;
+            }
+        }
+        cut.push(Span::new(a, b));
+        if let Some(h) = s.vague_timing {
+            cut.push(h);
+        }
+    } else if let Some(h) = s.vague_timing {
+        cut.push(h);
+    }
+    cut.sort_by_key(|c| c.start);
+    let mut out = String::new();
+    let mut at = s.span.start;
+    for c in cut {
+        if c.start >= at {
+            out.push_str(&text[at..c.start]);
+            at = c.end;
+        } else {
+            at = at.max(c.end);
+        }
+    }
+    out.push_str(&text[at.min(s.span.end)..s.span.end]);
+    // A tier this template wrote before: the part of the template before {action} goes
+    // (its deadline is read again from the step).
+    let own = tidy(s.span.slice(text));
+    let head = tpl.tier.split("{action}").next().unwrap_or("");
+    let deadlines = [
+        s.deadline.map(|(_, d)| d.slice(text)).unwrap_or(""),
+        tpl.missing_deadline.as_str(),
+    ];
+    for label in tpl.labels.iter().chain([&tpl.more]) {
+        for d in deadlines {
+            let prefix = head
+                .replace("{label}", label)
+                .replace("{deadline}", d)
+                .replace("{proof}", "");
+            let prefix = prefix.trim();
+            if !prefix.is_empty() && own.starts_with(prefix) {
+                return tidy(&own[prefix.len()..]).to_string();
+            }
+        }
+    }
+    let t = tidy(&out);
+    // "Within 2 hours, an agent calls": the comma stays behind when the deadline goes.
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",")
+}
+
+/// The list marker to write tiers with.
+enum ListMarker {
+    Bullet(String),
+    /// Digits, then this separator: "1. ", "1）".
+    Numbered(String),
+    Circled,
+}
+
+impl ListMarker {
+    /// The answer's own marker, else the first one in the file, else "- ".
+    fn of(doc: &Document, answer: &[usize]) -> ListMarker {
+        let text = &doc.text;
+        let items = answer
+            .iter()
+            .chain(&(0..doc.sentences.len()).collect::<Vec<_>>())
+            .copied()
+            .filter(|&si| doc.sentences[si].kind == BlockKind::ListItem)
+            .collect::<Vec<_>>();
+        for si in items {
+            let start = doc.sentences[si].span.start;
+            let line = &text[text[..start].rfind('\n').map_or(0, |i| i + 1)..start];
+            let m = line.trim_start();
+            if m.is_empty() {
+                continue;
+            }
+            let digits = m.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                return ListMarker::Numbered(m[digits..].to_string());
+            }
+            if m.starts_with(|c: char| ('①'..='⑳').contains(&c)) {
+                return ListMarker::Circled;
+            }
+            if m.starts_with(['-', '*', '+', '•', '·']) {
+                return ListMarker::Bullet(m.to_string());
+            }
+        }
+        ListMarker::Bullet("- ".into())
+    }
+
+    fn nth(&self, i: usize) -> String {
+        match self {
+            ListMarker::Bullet(b) => b.clone(),
+            ListMarker::Numbered(sep) => format!("{}{sep}", i + 1),
+            ListMarker::Circled => char::from_u32('①' as u32 + i.min(19) as u32)
+                .map(|c| format!("{c} "))
+                .unwrap_or_default(),
+        }
+    }
+}
