@@ -43,6 +43,15 @@ placeholder (【待补充：…】 / [TODO: …]) that placeholder-left reports 
 Exit codes: 0 nothing left at or above --fail-on, 1 findings remain (placeholders are
 errors), 2 usage or I/O error.";
 
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  answerlint report clients/ -o review.html   one HTML file: charts, sortable table, findings
+  answerlint report clients/ -o review.csv    one row per file, a column per rule (opens in Excel)
+  answerlint report a.md b.md -o review.md    Markdown, for a pull request or a wiki
+
+Exit codes: 0 report written, 2 usage error, unwritable output or unreadable input (the
+report is still written, the file listed with its error).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "answerlint",
@@ -71,6 +80,12 @@ pub enum Command {
     /// `--unsafe-fixes` also applies the placeholder fixes of the other rules.
     #[command(after_help = REWRITE_EXAMPLES)]
     Rewrite(CheckArgs),
+    /// Lint many files and write one readable report: per-file score and counts per rule,
+    /// the worst sections with their diagnostics, totals and distributions. The format
+    /// follows the output's extension: .html (self-contained, charts, sortable table),
+    /// .md or .csv.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
     /// List the rules with their default severities.
     Rules {
         /// human (a table) or json.
@@ -242,6 +257,61 @@ pub struct CheckArgs {
     /// answerlint.toml.
     #[arg(long, value_enum, value_name = "NAME")]
     pub template: Option<TemplateArg>,
+    /// Threads to lint with (0: one per core). Results are the same, in the same order,
+    /// for any number.
+    #[arg(long, short, default_value_t = 0, value_name = "N")]
+    pub jobs: usize,
+    /// Reuse the results of files unchanged since the last run (same bytes, config,
+    /// settings and version), kept in .answerlint_cache/ in the current directory. On by
+    /// default when a directory is linted.
+    #[arg(long, overrides_with = "no_cache")]
+    pub cache: bool,
+    /// Lint every file again and leave the cache alone.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files or directories to review. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Where to write the report: .html, .md or .csv.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Use this configuration file for every input instead of the nearest answerlint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Never run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Language of the text: auto-detected per sentence, or forced.
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    pub lang: LangArg,
+    /// Do not use the sentence model (also ANSWERLINT_NO_MODEL=1).
+    #[arg(long)]
+    pub no_model: bool,
+    /// Device for the sentence model.
+    #[arg(long, value_enum, default_value_t = crate::model::DeviceChoice::Auto)]
+    pub device: crate::model::DeviceChoice,
+    /// Where the sentence model lives.
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Threads to lint with (0: one per core).
+    #[arg(long, short, default_value_t = 0, value_name = "N")]
+    pub jobs: usize,
+    /// Reuse results of unchanged files from .answerlint_cache/ (the default for
+    /// directories).
+    #[arg(long, overrides_with = "no_cache")]
+    pub cache: bool,
+    /// Lint every file again and leave the cache alone.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -280,6 +350,7 @@ pub fn run(cli: Cli, stdin: &mut dyn Read, term: Terminal) -> Output {
             args.fix = !args.diff;
             check(args, stdin, term)
         }
+        Command::Report(args) => report(args, term),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Model(ModelCommand::Install { model }) => model_install(&model, term),
@@ -574,36 +645,20 @@ fn check(mut args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
         }
         outcomes.push(linter.lint_stdin(&stdin_name, &bytes));
     } else {
-        // Extensions for directory walks come from the configuration where the walk starts.
-        let mut found = Vec::new();
-        for root in &paths {
-            let dir = if root.is_dir() {
-                root.clone()
-            } else {
-                root.parent().map(|p| p.to_path_buf()).unwrap_or_default()
-            };
-            let abs = std::path::absolute(&dir).unwrap_or(dir);
-            let exts = match linter.config_for_dir(&abs) {
-                Ok(r) => r.config.files.extensions.clone(),
-                Err(e) => return usage_error(e.to_string()),
-            };
-            found.extend(discover(
-                std::slice::from_ref(root),
-                &DiscoverOptions { extensions: &exts },
-            ));
+        let found = match discover_all(&linter, &paths) {
+            Ok(f) => f,
+            Err(e) => return usage_error(e),
+        };
+        if use_cache(args.cache, args.no_cache, &paths) {
+            linter = linter.with_cache(crate::cache::Cache::new(PathBuf::from(
+                crate::cache::DIR_NAME,
+            )));
         }
-        found.sort_by(|a, b| a.path().cmp(b.path()));
-        found.dedup_by(|a, b| a.path() == b.path());
-        for d in found {
-            match d {
-                Discovered::File { path, explicit } => {
-                    outcomes.push(linter.lint_path(&path, explicit))
-                }
-                Discovered::Error { path, message } => outcomes.push(Outcome::Error {
-                    path: path.display().to_string(),
-                    message,
-                }),
-            }
+        let progress = !args.quiet && term.stderr_is_tty;
+        if let Err(e) = lint_all(&mut linter, found, args.jobs, progress, |o| {
+            outcomes.push(o)
+        }) {
+            return usage_error(e);
         }
     }
 
@@ -717,6 +772,219 @@ fn check(mut args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
         stderr,
         code,
     }
+}
+
+fn report(args: ReportArgs, term: Terminal) -> Output {
+    use crate::report::{render, summarize, Report, ReportFormat, RuleInfo};
+    let Some(format) = ReportFormat::from_path(&args.output) else {
+        return usage_error(format!(
+            "{}: the report's format comes from its extension: .html, .md or .csv",
+            args.output.display()
+        ));
+    };
+    for id in args.select.iter().flatten().chain(&args.ignore) {
+        if crate::rules::find(id).is_none() {
+            return usage_error(format!(
+                "unknown rule `{id}` in --select/--ignore; `answerlint rules` lists the rules"
+            ));
+        }
+    }
+    let settings = Settings {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        lang: match args.lang {
+            LangArg::Auto => None,
+            LangArg::Zh => Some(Lang::Zh),
+            LangArg::En => Some(Lang::En),
+        },
+        config_file: args.config.clone(),
+    };
+    let mut linter = match Linter::new(settings) {
+        Ok(l) => l,
+        Err(e) => return usage_error(e.to_string()),
+    };
+    if !args.no_model && !term.no_model_env {
+        let dir = args
+            .model_dir
+            .clone()
+            .unwrap_or_else(crate::model::default_model_dir);
+        let choice = args.device;
+        linter = linter.with_model(Box::new(move || load_model(&dir, choice, term)));
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let found = match discover_all(&linter, &paths) {
+        Ok(f) => f,
+        Err(e) => return usage_error(e),
+    };
+    if use_cache(args.cache, args.no_cache, &paths) {
+        linter = linter.with_cache(crate::cache::Cache::new(PathBuf::from(
+            crate::cache::DIR_NAME,
+        )));
+    }
+    let mut report = Report {
+        generated: today(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        files: Vec::with_capacity(found.len()),
+        rules: crate::rules::REGISTRY
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.meta().id.to_string(),
+                severity: r.meta().default_severity.as_str().to_string(),
+                summary: r.meta().summary.to_string(),
+            })
+            .collect(),
+    };
+    let progress = !args.quiet && term.stderr_is_tty;
+    // Each file is summarised as it comes and its text dropped.
+    if let Err(e) = lint_all(&mut linter, found, args.jobs, progress, |o| {
+        report.files.push(summarize(&o))
+    }) {
+        return usage_error(e);
+    }
+    let mut stderr = String::new();
+    for n in linter.take_notices() {
+        if !args.quiet {
+            stderr.push_str(&format!("warning: {n}\n"));
+        }
+    }
+    let failed: Vec<&crate::report::FileSummary> =
+        report.files.iter().filter(|f| f.error.is_some()).collect();
+    for f in &failed {
+        stderr.push_str(&format!(
+            "error: {}: {}\n",
+            f.path,
+            f.error.as_deref().unwrap_or_default()
+        ));
+    }
+    let body = render(&report, format);
+    if let Err(e) = crate::fsutil::write_atomic(&args.output, body.as_bytes()) {
+        stderr.push_str(&format!(
+            "error: {}: cannot write the report: {e}\n",
+            args.output.display()
+        ));
+        return Output {
+            stderr,
+            code: 2,
+            ..Default::default()
+        };
+    }
+    if !args.quiet {
+        let findings: usize = report
+            .files
+            .iter()
+            .map(|f| f.errors + f.warnings + f.infos)
+            .sum();
+        stderr.push_str(&format!(
+            "wrote {} ({} file{}, {} finding{})\n",
+            args.output.display(),
+            report.files.len(),
+            if report.files.len() == 1 { "" } else { "s" },
+            findings,
+            if findings == 1 { "" } else { "s" }
+        ));
+    }
+    Output {
+        stdout: String::new(),
+        stderr,
+        code: if failed.is_empty() { 0 } else { 2 },
+    }
+}
+
+/// The cache is on with --cache, off with --no-cache, else on when a directory is linted.
+fn use_cache(cache: bool, no_cache: bool, paths: &[PathBuf]) -> bool {
+    !no_cache && (cache || paths.iter().any(|p| p.is_dir()))
+}
+
+/// Files under `paths` (directory walks use the extensions of the configuration where
+/// they start), sorted by path, duplicates removed.
+fn discover_all(linter: &Linter, paths: &[PathBuf]) -> Result<Vec<Discovered>, String> {
+    let mut found = Vec::new();
+    for root in paths {
+        let dir = if root.is_dir() {
+            root.clone()
+        } else {
+            root.parent().map(|p| p.to_path_buf()).unwrap_or_default()
+        };
+        let abs = std::path::absolute(&dir).unwrap_or(dir);
+        let exts = linter
+            .config_for_dir(&abs)
+            .map_err(|e| e.to_string())?
+            .config
+            .files
+            .extensions
+            .clone();
+        found.extend(discover(
+            std::slice::from_ref(root),
+            &DiscoverOptions { extensions: &exts },
+        ));
+    }
+    found.sort_by(|a, b| a.path().cmp(b.path()));
+    found.dedup_by(|a, b| a.path() == b.path());
+    Ok(found)
+}
+
+/// Files linted together: read and parsed in parallel, the model run once over all their
+/// statements, the rules in parallel. Bounds the memory a run holds besides its results.
+const CHUNK: usize = 256;
+
+/// A progress bar needs more files than this.
+const PROGRESS_MIN_FILES: usize = 20;
+
+/// Lints `found` in chunks on a pool of `jobs` threads (0: one per core) and hands every
+/// outcome to `each` in the order of `found`, whatever the scheduling. With `progress`
+/// (stderr is a terminal, not --quiet) and more than a handful of files, a progress bar
+/// on stderr shows files done, files/s and the time left.
+pub(crate) fn lint_all(
+    linter: &mut Linter,
+    found: Vec<Discovered>,
+    jobs: usize,
+    progress: bool,
+    mut each: impl FnMut(Outcome),
+) -> Result<(), String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| format!("cannot start {jobs} threads: {e}"))?;
+    let bar = (progress && found.len() > PROGRESS_MIN_FILES).then(|| {
+        let bar = indicatif::ProgressBar::new(found.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} files  {per_sec}  {eta} left",
+            )
+            .expect("progress template"),
+        );
+        bar
+    });
+    for chunk in found.chunks(CHUNK) {
+        let files: Vec<(PathBuf, bool)> = chunk
+            .iter()
+            .filter_map(|d| match d {
+                Discovered::File { path, explicit } => Some((path.clone(), *explicit)),
+                Discovered::Error { .. } => None,
+            })
+            .collect();
+        let mut linted = pool.install(|| linter.lint_paths(&files)).into_iter();
+        for d in chunk {
+            match d {
+                Discovered::File { .. } => each(linted.next().expect("one outcome per file")),
+                Discovered::Error { path, message } => each(Outcome::Error {
+                    path: path.display().to_string(),
+                    message: message.clone(),
+                }),
+            }
+        }
+        if let Some(b) = &bar {
+            b.inc(chunk.len() as u64);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(())
 }
 
 /// How long to wait after a failed automatic install before trying again.

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::config::{Config, ConfigError};
 use crate::document::{DocOptions, Document, Lang};
@@ -96,7 +96,7 @@ impl Resolved {
 }
 
 /// Loads the sentence model when a file first needs it; an error is a one-line reason.
-pub type ScorerLoader = Box<dyn FnMut() -> Result<Arc<dyn Scorer>, String> + Send>;
+pub type ScorerLoader = Box<dyn FnMut() -> Result<Arc<dyn Scorer>, String> + Send + Sync>;
 
 enum ModelState {
     Off,
@@ -105,33 +105,58 @@ enum ModelState {
     Unavailable,
 }
 
-/// Lints files, with configuration looked up per directory and cached.
+/// Lints files, with configuration looked up per directory and cached. Many files at
+/// once go through [`Linter::lint_paths`]: read and parsed in parallel (rayon's current
+/// pool), the model run once over the statements of all of them (batched by length),
+/// then the rules in parallel.
 pub struct Linter {
     settings: Settings,
     model: ModelState,
     /// Things the user should hear about once (the model could not be loaded...).
     notices: Vec<String>,
     /// Config file path → resolved config.
-    configs: HashMap<PathBuf, Arc<Resolved>>,
+    configs: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
     /// Directory → config file that applies there.
-    dirs: HashMap<PathBuf, Option<PathBuf>>,
+    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     defaults: Arc<Resolved>,
+    cache: Option<crate::cache::Cache>,
+}
+
+/// A file read, decoded and parsed, waiting for the model and the rules.
+pub struct Prepared {
+    /// Where its results go in the cache.
+    cache_key: Option<String>,
+    shown: String,
+    encoding: Encoding,
+    digest: u64,
+    resolved: Arc<Resolved>,
+    doc: Document,
+    script: Script,
+}
+
+/// A file on its way through [`Linter::lint_paths`].
+enum Stage {
+    Ready(Box<Prepared>),
+    Done(Outcome),
 }
 
 impl Linter {
     pub fn new(settings: Settings) -> Result<Linter, ConfigError> {
-        let mut linter = Linter {
+        let linter = Linter {
             settings,
             model: ModelState::Off,
             notices: Vec::new(),
-            configs: HashMap::new(),
-            dirs: HashMap::new(),
+            configs: Mutex::new(HashMap::new()),
+            dirs: Mutex::new(HashMap::new()),
             defaults: Arc::new(Resolved::defaults()),
+            cache: None,
         };
         if let Some(p) = linter.settings.config_file.clone() {
             let cfg = Config::load(&p)?;
             linter
                 .configs
+                .lock()
+                .unwrap()
                 .insert(p.clone(), Arc::new(Resolved::new(cfg, Some(p))));
         }
         Ok(linter)
@@ -147,6 +172,26 @@ impl Linter {
         self
     }
 
+    /// Reuses and stores results in `cache` (see [`crate::cache`]).
+    pub fn with_cache(mut self, cache: crate::cache::Cache) -> Linter {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// What results depend on besides a file's bytes: its configuration, the settings,
+    /// whether it is Markdown, whether the model is used.
+    fn cache_context(&self, resolved: &Resolved, path: &Path) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|markdown={}|model={}",
+            resolved.config,
+            self.settings.select,
+            self.settings.ignore,
+            self.settings.lang,
+            !is_plain_text(path),
+            self.uses_model()
+        )
+    }
+
     /// Uses an already loaded scorer.
     pub fn with_scorer(mut self, scorer: Arc<dyn Scorer>) -> Linter {
         self.model = ModelState::Ready(scorer);
@@ -156,6 +201,11 @@ impl Linter {
     /// Messages collected while linting (each once), for the front end to show.
     pub fn take_notices(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notices)
+    }
+
+    /// Whether linting may use the model (it is loaded, or will be on first use).
+    pub fn uses_model(&self) -> bool {
+        matches!(self.model, ModelState::Pending(_) | ModelState::Ready(_))
     }
 
     fn scorer(&mut self) -> Option<Arc<dyn Scorer>> {
@@ -176,99 +226,155 @@ impl Linter {
         }
     }
 
-    /// Scores the sentences rules judge (statements) with the model, if there is one.
-    fn scores(&mut self, doc: &Document) -> Option<SentenceScores> {
-        if matches!(self.model, ModelState::Off | ModelState::Unavailable) {
-            return None;
+    /// The model's pass over many parsed files at once: the statements of all of them in
+    /// one call (the encoder batches them by length), and the untyped questions of all of
+    /// them in another. Returns each file's sentence scores.
+    fn model_pass(&mut self, stages: &mut [Stage]) -> Vec<Option<SentenceScores>> {
+        let mut out: Vec<Option<SentenceScores>> = stages.iter().map(|_| None).collect();
+        if !self.uses_model() {
+            return out;
         }
-        let idx: Vec<usize> = (0..doc.sentences.len())
-            .filter(|&si| rules::is_statement(doc, si))
-            .collect();
-        if idx.is_empty() {
-            return None;
-        }
-        let scorer = self.scorer()?;
-        let texts: Vec<&str> = idx.iter().map(|&si| doc.sentence_text(si)).collect();
-        match scorer.score(&texts) {
-            Ok(probs) => {
-                let (thresholds, veto_below) = scorer.calibration();
-                let mut per_sentence = vec![[None; rules::Signal::COUNT]; doc.sentences.len()];
-                for (si, p) in idx.into_iter().zip(probs) {
-                    per_sentence[si] = p;
-                }
-                Some(SentenceScores {
-                    per_sentence,
-                    thresholds,
-                    veto_below,
-                })
-            }
-            Err(e) => {
-                self.notices
-                    .push(format!("sentence model failed: {e}; lexicon rules only"));
-                self.model = ModelState::Unavailable;
-                None
-            }
-        }
-    }
-
-    /// Questions the `topics` lexicon left untyped get the type of the nearest prototype
-    /// question, when the sentence model is loaded or loadable.
-    fn refine_types(&mut self, doc: &Document, script: &mut Script) {
-        let untyped: Vec<usize> = (0..script.sections.len())
-            .filter(|&i| {
-                let s = &script.sections[i];
-                s.kind == SectionType::Other && s.title.is_some() && !s.buyer
+        let statements: Vec<Vec<usize>> = stages
+            .iter()
+            .map(|s| match s {
+                Stage::Ready(p) => (0..p.doc.sentences.len())
+                    .filter(|&si| rules::is_statement(&p.doc, si))
+                    .collect(),
+                Stage::Done(_) => Vec::new(),
             })
             .collect();
-        if untyped.is_empty() || matches!(self.model, ModelState::Off | ModelState::Unavailable) {
-            return;
-        }
-        let Some(scorer) = self.scorer() else { return };
-        let texts: Vec<&str> = untyped
+        let untyped: Vec<Vec<usize>> = stages
             .iter()
-            .map(|&i| script.sections[i].title.unwrap().slice(&doc.text))
+            .map(|s| match s {
+                Stage::Ready(p) => (0..p.script.sections.len())
+                    .filter(|&i| {
+                        let s = &p.script.sections[i];
+                        s.kind == SectionType::Other && s.title.is_some() && !s.buyer
+                    })
+                    .collect(),
+                Stage::Done(_) => Vec::new(),
+            })
             .collect();
-        match scorer.question_types(&texts) {
-            Ok(types) => {
-                for (i, t) in untyped.into_iter().zip(types) {
-                    if let Some(t) = t {
-                        script.sections[i].kind = t;
+        if statements.iter().all(Vec::is_empty) && untyped.iter().all(Vec::is_empty) {
+            return out;
+        }
+        let Some(scorer) = self.scorer() else {
+            return out;
+        };
+        let docs: Vec<Option<&Prepared>> = stages
+            .iter()
+            .map(|s| match s {
+                Stage::Ready(p) => Some(&**p),
+                Stage::Done(_) => None,
+            })
+            .collect();
+        let texts: Vec<&str> = docs
+            .iter()
+            .zip(&statements)
+            .flat_map(|(p, idx)| idx.iter().map(|&si| p.unwrap().doc.sentence_text(si)))
+            .collect();
+        let mut failed = false;
+        if !texts.is_empty() {
+            match scorer.score(&texts) {
+                Ok(probs) => {
+                    let (thresholds, veto_below) = scorer.calibration();
+                    let mut probs = probs.into_iter();
+                    for ((slot, p), idx) in out.iter_mut().zip(&docs).zip(&statements) {
+                        let Some(p) = p else { continue };
+                        if idx.is_empty() {
+                            continue;
+                        }
+                        let mut per_sentence =
+                            vec![[None; rules::Signal::COUNT]; p.doc.sentences.len()];
+                        for &si in idx {
+                            per_sentence[si] = probs.next().unwrap_or_default();
+                        }
+                        *slot = Some(SentenceScores {
+                            per_sentence,
+                            thresholds,
+                            veto_below,
+                        });
+                    }
+                }
+                Err(e) => {
+                    self.notices
+                        .push(format!("sentence model failed: {e}; lexicon rules only"));
+                    failed = true;
+                }
+            }
+        }
+        // Questions the `topics` lexicon left untyped get the type of the nearest
+        // prototype question.
+        let questions: Vec<&str> = docs
+            .iter()
+            .zip(&untyped)
+            .flat_map(|(p, idx)| {
+                idx.iter().map(|&i| {
+                    let p = p.unwrap();
+                    p.script.sections[i].title.unwrap().slice(&p.doc.text)
+                })
+            })
+            .collect();
+        let types = if questions.is_empty() || failed {
+            None
+        } else {
+            match scorer.question_types(&questions) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.notices
+                        .push(format!("sentence model failed on questions: {e}"));
+                    None
+                }
+            }
+        };
+        if failed {
+            self.model = ModelState::Unavailable;
+        }
+        if let Some(types) = types {
+            let mut types = types.into_iter();
+            for (s, idx) in stages.iter_mut().zip(&untyped) {
+                let Stage::Ready(p) = s else { continue };
+                for &i in idx {
+                    if let Some(Some(t)) = types.next() {
+                        p.script.sections[i].kind = t;
                     }
                 }
             }
-            Err(e) => self
-                .notices
-                .push(format!("sentence model failed on questions: {e}")),
         }
+        out
     }
 
     /// The configuration that applies to files in `dir`.
-    pub fn config_for_dir(&mut self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
+    pub fn config_for_dir(&self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
         if let Some(p) = &self.settings.config_file {
-            return Ok(self.configs[p].clone());
+            return Ok(self.configs.lock().unwrap()[p].clone());
         }
-        let found = match self.dirs.get(dir) {
-            Some(f) => f.clone(),
+        let cached = self.dirs.lock().unwrap().get(dir).cloned();
+        let found = match cached {
+            Some(f) => f,
             None => {
                 let f = Config::find(dir);
-                self.dirs.insert(dir.to_path_buf(), f.clone());
+                self.dirs
+                    .lock()
+                    .unwrap()
+                    .insert(dir.to_path_buf(), f.clone());
                 f
             }
         };
         let Some(path) = found else {
             return Ok(self.defaults.clone());
         };
-        if let Some(r) = self.configs.get(&path) {
+        if let Some(r) = self.configs.lock().unwrap().get(&path) {
             return Ok(r.clone());
         }
         let cfg = Config::load(&path)?;
         let r = Arc::new(Resolved::new(cfg, Some(path.clone())));
-        self.configs.insert(path, r.clone());
+        self.configs.lock().unwrap().insert(path, r.clone());
         Ok(r)
     }
 
     /// The configuration for a file path (absolute or relative to the working directory).
-    pub fn config_for(&mut self, path: &Path) -> Result<Arc<Resolved>, ConfigError> {
+    pub fn config_for(&self, path: &Path) -> Result<Arc<Resolved>, ConfigError> {
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         self.config_for_dir(&dir)
@@ -277,133 +383,206 @@ impl Linter {
     /// Lints one file from disk. `explicit` files are linted even when the config
     /// excludes them.
     pub fn lint_path(&mut self, path: &Path, explicit: bool) -> Outcome {
+        let stage = self.prepare_path(path, explicit);
+        self.run(vec![stage]).pop().expect("one outcome")
+    }
+
+    /// Lints many files, in parallel on rayon's current pool, the model batched across
+    /// them. Outcomes come back in the order of `paths`.
+    pub fn lint_paths(&mut self, paths: &[(PathBuf, bool)]) -> Vec<Outcome> {
+        use rayon::prelude::*;
+        let this = &*self;
+        let stages: Vec<Stage> = paths
+            .par_iter()
+            .map(|(p, explicit)| this.prepare_path(p, *explicit))
+            .collect();
+        self.run(stages)
+    }
+
+    /// The model's pass, then the rules (in parallel).
+    fn run(&mut self, mut stages: Vec<Stage>) -> Vec<Outcome> {
+        use rayon::prelude::*;
+        let scores = self.model_pass(&mut stages);
+        if matches!(self.model, ModelState::Unavailable) {
+            // Results without the model must not be cached as results with it.
+            for s in &mut stages {
+                if let Stage::Ready(p) = s {
+                    p.cache_key = None;
+                }
+            }
+        }
+        let this = &*self;
+        stages
+            .into_par_iter()
+            .zip(scores)
+            .map(|(s, sc)| match s {
+                Stage::Ready(p) => this.finish(*p, sc.as_ref()),
+                Stage::Done(o) => o,
+            })
+            .collect()
+    }
+
+    fn prepare_path(&self, path: &Path, explicit: bool) -> Stage {
         let shown = path.display().to_string();
         let resolved = match self.config_for(path) {
             Ok(r) => r,
             Err(e) => {
-                return Outcome::Error {
+                return Stage::Done(Outcome::Error {
                     path: shown,
                     message: e.to_string(),
-                }
+                })
             }
         };
         if !explicit && !included(&resolved, path) {
-            return Outcome::Skipped {
+            return Stage::Done(Outcome::Skipped {
                 path: shown,
                 reason: "excluded by configuration".into(),
-            };
+            });
         }
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                return Outcome::Error {
+                return Stage::Done(Outcome::Error {
                     path: shown,
                     message: input::describe_io(&e),
-                }
+                })
             }
         };
-        self.lint_bytes(&shown, path, &bytes, &resolved)
+        let key = self
+            .cache
+            .as_ref()
+            .map(|_| crate::cache::Cache::key(&bytes, &self.cache_context(&resolved, path)));
+        if let (Some(cache), Some(key)) = (&self.cache, &key) {
+            if let Some((diagnostics, score)) = cache.get(key) {
+                if let Ok(Decoded { text, encoding }) = input::decode(&bytes) {
+                    let line_index = crate::document::LineIndex::new(&text);
+                    return Stage::Done(Outcome::Linted(FileReport {
+                        path: shown.clone(),
+                        encoding,
+                        text,
+                        line_index,
+                        diagnostics,
+                        score,
+                        digest: crate::fix::digest(&bytes),
+                    }));
+                }
+            }
+        }
+        let mut stage = self.prepare_bytes(&shown, path, &bytes, resolved);
+        if let Stage::Ready(p) = &mut stage {
+            p.cache_key = key;
+        }
+        stage
     }
 
     /// Lints bytes that came from stdin, named `name` (used for config lookup too).
     pub fn lint_stdin(&mut self, name: &str, bytes: &[u8]) -> Outcome {
-        let resolved = match self.config_for(Path::new(name)) {
-            Ok(r) => r,
-            Err(e) => {
-                return Outcome::Error {
-                    path: name.to_string(),
-                    message: e.to_string(),
-                }
-            }
+        let stage = match self.config_for(Path::new(name)) {
+            Ok(r) => self.prepare_bytes(name, Path::new(name), bytes, r),
+            Err(e) => Stage::Done(Outcome::Error {
+                path: name.to_string(),
+                message: e.to_string(),
+            }),
         };
-        self.lint_bytes(name, Path::new(name), bytes, &resolved)
+        self.run(vec![stage]).pop().expect("one outcome")
     }
 
-    fn lint_bytes(
-        &mut self,
+    fn prepare_bytes(
+        &self,
         shown: &str,
         path: &Path,
         bytes: &[u8],
-        resolved: &Resolved,
-    ) -> Outcome {
+        resolved: Arc<Resolved>,
+    ) -> Stage {
         let Decoded { text, encoding } = match input::decode(bytes) {
             Ok(d) => d,
             Err(e @ input::DecodeError::Binary { .. }) => {
-                return Outcome::Skipped {
+                return Stage::Done(Outcome::Skipped {
                     path: shown.to_string(),
                     reason: e.to_string(),
-                }
+                })
             }
             Err(e) => {
-                return Outcome::Error {
+                return Stage::Done(Outcome::Error {
                     path: shown.to_string(),
                     message: e.to_string(),
-                }
+                })
             }
         };
-        self.lint_decoded(
+        Stage::Ready(Box::new(self.prepare_text(
             shown,
             path,
             text,
             encoding,
             crate::fix::digest(bytes),
             resolved,
-        )
+        )))
     }
 
     /// Lints `text` again as the file `shown` (after fixes): same configuration, same
     /// encoding and digest as `report`.
     pub fn relint(&mut self, report: &FileReport, text: String) -> Outcome {
         let path = Path::new(&report.path);
-        let resolved = match self.config_for(path) {
-            Ok(r) => r,
-            Err(e) => {
-                return Outcome::Error {
-                    path: report.path.clone(),
-                    message: e.to_string(),
-                }
-            }
+        let stage = match self.config_for(path) {
+            Ok(r) => Stage::Ready(Box::new(self.prepare_text(
+                &report.path,
+                path,
+                text,
+                report.encoding,
+                report.digest,
+                r,
+            ))),
+            Err(e) => Stage::Done(Outcome::Error {
+                path: report.path.clone(),
+                message: e.to_string(),
+            }),
         };
-        self.lint_decoded(
-            &report.path,
-            path,
-            text,
-            report.encoding,
-            report.digest,
-            &resolved,
-        )
+        self.run(vec![stage]).pop().expect("one outcome")
     }
 
-    fn lint_decoded(
-        &mut self,
+    fn prepare_text(
+        &self,
         shown: &str,
         path: &Path,
         text: String,
         encoding: Encoding,
         digest: u64,
-        resolved: &Resolved,
-    ) -> Outcome {
+        resolved: Arc<Resolved>,
+    ) -> Prepared {
         let opts = DocOptions {
             markdown: !is_plain_text(path),
             lang: self.settings.lang,
         };
         let doc = Document::build(text, &resolved.lexicons, opts);
-        let scores = self.scores(&doc);
-        let mut script = Script::parse(&doc, &resolved.lexicons);
-        self.refine_types(&doc, &mut script);
+        let script = Script::parse(&doc, &resolved.lexicons);
+        Prepared {
+            cache_key: None,
+            shown: shown.to_string(),
+            encoding,
+            digest,
+            resolved,
+            doc,
+            script,
+        }
+    }
+
+    fn finish(&self, p: Prepared, scores: Option<&SentenceScores>) -> Outcome {
         let (diagnostics, score) =
-            lint_script(&doc, &script, resolved, &self.settings, scores.as_ref());
+            lint_script(&p.doc, &p.script, &p.resolved, &self.settings, scores);
+        if let (Some(cache), Some(key)) = (&self.cache, &p.cache_key) {
+            cache.put(key, &diagnostics, score.as_ref());
+        }
         let Document {
             text, line_index, ..
-        } = doc;
+        } = p.doc;
         Outcome::Linted(FileReport {
-            path: shown.to_string(),
-            encoding,
+            path: p.shown,
+            encoding: p.encoding,
             text,
             line_index,
             diagnostics,
             score,
-            digest,
+            digest: p.digest,
         })
     }
 }

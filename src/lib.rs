@@ -8,6 +8,7 @@
 //! the binary in `main.rs` parses arguments, calls [`engine`] and writes what it gets back.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -19,6 +20,7 @@ pub mod input;
 pub mod lexicon;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod rewrite;
 pub mod rules;
 pub mod structure;

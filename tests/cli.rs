@@ -558,3 +558,114 @@ fn bad_template_config_is_a_usage_error() {
                 .and(predicate::str::contains("{action}")),
         );
 }
+
+/// Files in the cache directory (entries, not the .gitignore).
+fn cache_entries(dir: &Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![dir.join(".answerlint_cache")];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = fs::read_dir(&d) else { continue };
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() != ".gitignore" {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn cache_reuses_unchanged_files_and_survives_corruption() {
+    let dir = tempfile::tempdir().unwrap();
+    let scripts = dir.path().join("scripts");
+    fs::create_dir(&scripts).unwrap();
+    fs::write(scripts.join("a.md"), WEAK_ZH).unwrap();
+    fs::write(scripts.join("b.md"), STRONG_ZH).unwrap();
+    let run = || {
+        cmd()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "scripts"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let first = run();
+    assert_eq!(cache_entries(dir.path()), 2);
+    assert!(
+        fs::read_to_string(dir.path().join(".answerlint_cache/.gitignore"))
+            .unwrap()
+            .contains('*')
+    );
+    // Unchanged: same output, no new entry.
+    assert_eq!(run(), first);
+    assert_eq!(cache_entries(dir.path()), 2);
+    // A changed file gets a new entry; the other is reused.
+    fs::write(scripts.join("a.md"), format!("{WEAK_ZH}\n补充一句。\n")).unwrap();
+    run();
+    assert_eq!(cache_entries(dir.path()), 3);
+    fs::write(scripts.join("a.md"), WEAK_ZH).unwrap();
+    // Corrupt every entry: ignored, rebuilt, same output.
+    let mut stack = vec![dir.path().join(".answerlint_cache")];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() != ".gitignore" {
+                fs::write(&p, b"{not json").unwrap();
+            }
+        }
+    }
+    assert_eq!(run(), first);
+    // A config change is a different key: the rule turned off is gone at once.
+    fs::write(
+        dir.path().join("answerlint.toml"),
+        "[rules]\nvague-commitment = \"off\"\n",
+    )
+    .unwrap();
+    let v = json_of(&run());
+    let rules: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap())
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"vague-commitment"), "{rules:?}");
+    // --no-cache, and single files by default, leave no cache behind.
+    let other = tempfile::tempdir().unwrap();
+    fs::write(other.path().join("a.md"), WEAK_ZH).unwrap();
+    cmd()
+        .current_dir(other.path())
+        .args(["check", "--no-cache", "."])
+        .assert()
+        .code(1);
+    cmd()
+        .current_dir(other.path())
+        .args(["check", "a.md"])
+        .assert()
+        .code(1);
+    assert!(!other.path().join(".answerlint_cache").exists());
+}
+
+#[test]
+fn jobs_do_not_change_the_output() {
+    let run = |jobs: &str| {
+        cmd()
+            .args(["check", "--no-cache", "--format", "json", "--jobs", jobs])
+            .args(["examples", "tests/fixtures"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
