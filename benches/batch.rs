@@ -68,7 +68,14 @@ fn answerlint() -> Command {
 
 fn check(dir: &Path, model: bool) -> Command {
     let mut c = answerlint();
-    c.args(["check", "--quiet", "--exit-zero", "--format", "concise"]);
+    c.args([
+        "check",
+        "--quiet",
+        "--exit-zero",
+        "--format",
+        "concise",
+        "--no-cache",
+    ]);
     if !model {
         c.arg("--no-model");
     }
@@ -78,7 +85,7 @@ fn check(dir: &Path, model: bool) -> Command {
 
 fn report(dir: &Path, out: &Path) -> Command {
     let mut c = answerlint();
-    c.args(["report", "--quiet", "--no-model", "-o"])
+    c.args(["report", "--quiet", "--no-model", "--no-cache", "-o"])
         .arg(out)
         .arg(dir);
     c
@@ -231,6 +238,21 @@ fn bench(c: &mut Criterion) {
         "answerlint report -o review.html --no-model".into(),
         BIG,
         median(&mut || report(&corpus.big, &html)),
+    ));
+    // The cache: one cold run fills it, then a warm run over unchanged files.
+    let cached = |dir: &Path| {
+        let mut c = answerlint();
+        c.current_dir(corpus._dir.path())
+            .args(["check", "--quiet", "--exit-zero", "--format", "concise"])
+            .args(["--no-model", "--cache"])
+            .arg(dir);
+        c
+    };
+    run(&mut cached(&corpus.big));
+    rows.push((
+        "answerlint check --no-model, cache warm".into(),
+        BIG,
+        median(&mut || cached(&corpus.big)),
     ));
     if model_installed() {
         let one = run(&mut check(&corpus.model, true));

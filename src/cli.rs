@@ -1,7 +1,7 @@
 //! Command-line interface: argument definitions and the commands, returning what to print
 //! and the exit code. `main.rs` only parses, calls [`run`], prints and exits.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -339,16 +339,30 @@ pub struct Output {
 }
 
 pub fn run(cli: Cli, stdin: &mut dyn Read, term: Terminal) -> Output {
+    let mut streamed = Vec::new();
+    let mut out = run_to(cli, stdin, term, &mut streamed);
+    if !streamed.is_empty() {
+        let mut all = String::from_utf8_lossy(&streamed).into_owned();
+        all.push_str(&out.stdout);
+        out.stdout = all;
+    }
+    out
+}
+
+/// [`run`], with the output of a long `check` written to `sink` file by file as it is
+/// linted (the returned `stdout` then holds only what comes after), so that a run over
+/// many files does not hold all their results.
+pub fn run_to(cli: Cli, stdin: &mut dyn Read, term: Terminal, sink: &mut dyn Write) -> Output {
     match cli.command {
-        Command::Check(args) => check(args, stdin, term),
+        Command::Check(args) => check(args, stdin, term, sink),
         Command::Fix(mut args) => {
             args.fix = !args.diff;
-            check(args, stdin, term)
+            check(args, stdin, term, sink)
         }
         Command::Rewrite(mut args) => {
             args.template.get_or_insert(TemplateArg::ThreeTier);
             args.fix = !args.diff;
-            check(args, stdin, term)
+            check(args, stdin, term, sink)
         }
         Command::Report(args) => report(args, term),
         Command::Rules { format } => rules(format),
@@ -563,7 +577,12 @@ fn explain(rule: &str) -> Output {
     }
 }
 
-fn check(mut args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
+fn check(
+    mut args: CheckArgs,
+    stdin: &mut dyn Read,
+    term: Terminal,
+    sink: &mut dyn Write,
+) -> Output {
     for id in args.select.iter().flatten().chain(&args.ignore) {
         if crate::rules::find(id).is_none() {
             return usage_error(format!(
@@ -655,6 +674,16 @@ fn check(mut args: CheckArgs, stdin: &mut dyn Read, term: Terminal) -> Output {
             )));
         }
         let progress = !args.quiet && term.stderr_is_tty;
+        let streams = !args.fix
+            && !args.diff
+            && args.template.is_none()
+            && matches!(
+                args.format,
+                Format::Human | Format::Concise | Format::Github
+            );
+        if streams {
+            return check_streaming(&args, &mut linter, found, term, sink);
+        }
         if let Err(e) = lint_all(&mut linter, found, args.jobs, progress, |o| {
             outcomes.push(o)
         }) {
@@ -841,7 +870,7 @@ fn report(args: ReportArgs, term: Terminal) -> Output {
     let progress = !args.quiet && term.stderr_is_tty;
     // Each file is summarised as it comes and its text dropped.
     if let Err(e) = lint_all(&mut linter, found, args.jobs, progress, |o| {
-        report.files.push(summarize(&o))
+        report.files.push(summarize(&o, format.diagnostics_kept()))
     }) {
         return usage_error(e);
     }
@@ -891,6 +920,101 @@ fn report(args: ReportArgs, term: Terminal) -> Output {
         stdout: String::new(),
         stderr,
         code: if failed.is_empty() { 0 } else { 2 },
+    }
+}
+
+/// `check` in a format written file by file (human, concise, github): each file's output
+/// goes to `sink` as soon as it is linted, and the file's results are dropped.
+fn check_streaming(
+    args: &CheckArgs,
+    linter: &mut Linter,
+    found: Vec<Discovered>,
+    term: Terminal,
+    sink: &mut dyn Write,
+) -> Output {
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => term.stdout_is_tty && !term.no_color,
+    };
+    let opts = HumanOptions { color };
+    let threshold = fail_threshold(args.fail_on);
+    let mut counts = render::Counts::default();
+    let mut stderr = String::new();
+    let mut findings = false;
+    let mut io_error = false;
+    let progress = !args.quiet && term.stderr_is_tty;
+    let result = lint_all(linter, found, args.jobs, progress, |o| {
+        counts.add(&o);
+        let mut text = String::new();
+        match &o {
+            Outcome::Linted(r) => {
+                findings |= r.diagnostics.iter().any(|d| d.severity >= threshold);
+                if !args.quiet && !r.encoding.is_utf8() {
+                    let note = format!(
+                        "note: {}: decoded as {} (not UTF-8)\n",
+                        r.path,
+                        r.encoding.name()
+                    );
+                    if args.format == Format::Human {
+                        text.push_str(&note);
+                    } else {
+                        stderr.push_str(&note);
+                    }
+                }
+            }
+            Outcome::Error { path, message } => {
+                io_error = true;
+                stderr.push_str(&format!("error: {path}: {message}\n"));
+            }
+            Outcome::Skipped { path, reason } => {
+                if !args.quiet {
+                    stderr.push_str(&format!("warning: {path}: {reason}\n"));
+                }
+            }
+        }
+        let one = std::slice::from_ref(&o);
+        text.push_str(&match args.format {
+            Format::Human => render::human_file(&o, &opts),
+            Format::Concise => render::concise(one),
+            _ => render::github(one),
+        });
+        // A closed pipe (answerlint ... | head) is not an error worth reporting.
+        let _ = sink.write_all(text.as_bytes());
+    });
+    if let Err(e) = result {
+        return usage_error(e);
+    }
+    let mut stdout = String::new();
+    if args.format == Format::Human && !args.quiet {
+        stdout.push_str(&render::human_summary(&counts, &opts));
+    }
+    let mut notices = String::new();
+    for n in linter.take_notices() {
+        if !args.quiet {
+            notices.push_str(&format!("warning: {n}\n"));
+        }
+    }
+    notices.push_str(&stderr);
+    let code = if io_error {
+        2
+    } else if findings && !args.exit_zero {
+        1
+    } else {
+        0
+    };
+    Output {
+        stdout,
+        stderr: notices,
+        code,
+    }
+}
+
+fn fail_threshold(f: FailOn) -> Severity {
+    match f {
+        FailOn::Info => Severity::Info,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Error => Severity::Error,
     }
 }
 

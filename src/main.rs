@@ -6,7 +6,10 @@ use answerlint::cli::{self, Cli, Command, Terminal};
 
 fn main() {
     let cli = Cli::parse();
-    if matches!(cli.command, Command::Check(_)) {
+    if matches!(
+        cli.command,
+        Command::Check(_) | Command::Fix(_) | Command::Rewrite(_) | Command::Report(_)
+    ) {
         // Load the Chinese segmenter while input is read and configuration parsed.
         answerlint::document::tokens::warm_up();
     }
@@ -17,9 +20,14 @@ fn main() {
         no_color: flag("NO_COLOR"),
         no_model_env: flag("ANSWERLINT_NO_MODEL"),
     };
-    let out = cli::run(cli, &mut std::io::stdin().lock(), term);
+    let stdout = std::io::stdout();
+    // Long runs write each file's findings as they come; buffered, flushed at the end.
+    let mut sink = std::io::BufWriter::new(stdout.lock());
+    let out = cli::run_to(cli, &mut std::io::stdin().lock(), term, &mut sink);
     // A closed pipe (answerlint ... | head) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(out.stdout.as_bytes());
+    let _ = sink.write_all(out.stdout.as_bytes());
+    let _ = sink.flush();
+    drop(sink);
     let _ = std::io::stderr().lock().write_all(out.stderr.as_bytes());
     std::process::exit(out.code);
 }

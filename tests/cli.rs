@@ -669,3 +669,60 @@ fn jobs_do_not_change_the_output() {
     assert_eq!(one, run("2"));
     assert_eq!(one, run("3"));
 }
+
+#[test]
+fn report_writes_html_md_and_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("review.csv");
+    let md = dir.path().join("review.md");
+    let html = dir.path().join("review.html");
+    for out in [&csv, &md, &html] {
+        cmd()
+            .args(["report", "--no-cache", "examples", "-o"])
+            .arg(out)
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains("wrote").and(predicate::str::contains("5 files")));
+    }
+    let csv = fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(rows.len(), 6, "{csv}");
+    assert!(rows[0].starts_with("path,score,errors,warnings,infos,vague-commitment"));
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("examples/zh-weak.md,11,")),
+        "{csv}"
+    );
+    let md = fs::read_to_string(&md).unwrap();
+    assert!(md.contains("examples/zh-weak.md") && md.contains('|'));
+    let html = fs::read_to_string(&html).unwrap();
+    assert_eq!(html.matches("class=\"file\"").count(), 5);
+    // Self-contained: nothing fetched (the SVG namespace is a name, not a request).
+    assert!(html.contains("<mark"));
+    for fetch in ["src=\"http", "href=\"http", "<link", "@import", "url(http"] {
+        assert!(!html.contains(fetch), "{fetch}");
+    }
+
+    // The format comes from the extension; an unknown one is a usage error.
+    cmd()
+        .args(["report", "examples", "-o"])
+        .arg(dir.path().join("review.pdf"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(".html, .md or .csv"));
+    // An undecodable input is listed with its error; the report is still written (exit 2).
+    let bad = dir.path().join("bad");
+    fs::create_dir(&bad).unwrap();
+    fs::write(bad.join("a.md"), WEAK_ZH).unwrap();
+    fs::write(bad.join("b.md"), [0xff, 0xfe, 0x00, 0xd8, 0x41]).unwrap();
+    let out = dir.path().join("bad.csv");
+    cmd()
+        .args(["report", "--no-cache"])
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("b.md"));
+    assert!(fs::read_to_string(&out).unwrap().contains("a.md"));
+}

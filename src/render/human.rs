@@ -50,18 +50,32 @@ fn expand_tabs(s: &str) -> String {
 }
 
 pub fn human(outcomes: &[Outcome], opts: &HumanOptions) -> String {
-    let p = Paint(opts.color);
     let mut out = String::new();
     for o in outcomes {
-        let Outcome::Linted(r) = o else { continue };
-        for d in &r.diagnostics {
-            snippet(&mut out, &p, r, d);
-        }
-        if let Some(s) = &r.score {
-            score_table(&mut out, &p, r, s);
-        }
+        out.push_str(&human_file(o, opts));
     }
-    let c = counts(outcomes);
+    out.push_str(&human_summary(&counts(outcomes), opts));
+    out
+}
+
+/// One file's part of [`human`]: its snippets and readiness table.
+pub fn human_file(o: &Outcome, opts: &HumanOptions) -> String {
+    let p = Paint(opts.color);
+    let mut out = String::new();
+    let Outcome::Linted(r) = o else { return out };
+    for d in &r.diagnostics {
+        snippet(&mut out, &p, r, d);
+    }
+    if let Some(s) = &r.score {
+        score_table(&mut out, &p, r, s);
+    }
+    out
+}
+
+/// The summary line that ends [`human`].
+pub fn human_summary(c: &crate::render::Counts, opts: &HumanOptions) -> String {
+    let p = Paint(opts.color);
+    let mut out = String::new();
     let problems = c.errors + c.warnings + c.infos;
     let files = |n: usize| {
         if n == 1 {

@@ -4,7 +4,7 @@
 mod human;
 mod machine;
 
-pub use human::{human, HumanOptions};
+pub use human::{human, human_file, human_summary, HumanOptions};
 pub use machine::{concise, github, json, sarif};
 
 use crate::engine::{FileReport, Outcome};
@@ -58,6 +58,15 @@ pub struct Counts {
 pub fn counts(outcomes: &[Outcome]) -> Counts {
     let mut c = Counts::default();
     for o in outcomes {
+        c.add(o);
+    }
+    c
+}
+
+impl Counts {
+    /// Counts one more outcome.
+    pub fn add(&mut self, o: &Outcome) {
+        let c = self;
         match o {
             Outcome::Linted(r) => {
                 c.files += 1;
@@ -73,7 +82,6 @@ pub fn counts(outcomes: &[Outcome]) -> Counts {
             Outcome::Error { .. } => c.failed += 1,
         }
     }
-    c
 }
 
 pub fn render(format: Format, outcomes: &[Outcome], opts: &HumanOptions) -> String {

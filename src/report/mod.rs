@@ -103,6 +103,19 @@ impl ReportFormat {
     }
 }
 
+impl ReportFormat {
+    /// Diagnostics a report in this format shows per file: all (up to
+    /// [`MAX_DIAGNOSTICS`]) in HTML, a few for the worst files in Markdown, none in CSV
+    /// (counts only), so that a run holds no more than it writes.
+    pub fn diagnostics_kept(self) -> usize {
+        match self {
+            ReportFormat::Html => MAX_DIAGNOSTICS,
+            ReportFormat::Markdown => 30,
+            ReportFormat::Csv => 0,
+        }
+    }
+}
+
 /// The report in `format`.
 pub fn render(report: &Report, format: ReportFormat) -> String {
     match format {
@@ -112,8 +125,9 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
     }
 }
 
-/// What a report keeps of one linted file (the text itself is dropped).
-pub fn summarize(outcome: &crate::engine::Outcome) -> FileSummary {
+/// What a report keeps of one linted file (the text itself is dropped), with at most
+/// `max_diagnostics` diagnostics in full.
+pub fn summarize(outcome: &crate::engine::Outcome, max_diagnostics: usize) -> FileSummary {
     use crate::engine::Outcome;
     let r = match outcome {
         Outcome::Linted(r) => r,
@@ -169,7 +183,7 @@ pub fn summarize(outcome: &crate::engine::Outcome) -> FileSummary {
             })
             .collect();
     }
-    for d in r.diagnostics.iter().take(MAX_DIAGNOSTICS) {
+    for d in r.diagnostics.iter().take(max_diagnostics) {
         let pos = r.line_index.position(&r.text, d.span.start);
         let (ls, le) = r.line_index.line_span(&r.text, pos.line - 1);
         let line_text = r.text[ls..le].trim_end_matches('\r');
@@ -196,6 +210,6 @@ pub fn summarize(outcome: &crate::engine::Outcome) -> FileSummary {
             highlight,
         });
     }
-    s.more_diagnostics = r.diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
+    s.more_diagnostics = r.diagnostics.len().saturating_sub(max_diagnostics);
     s
 }
