@@ -187,13 +187,9 @@ pub enum ColorArg {
     Never,
 }
 
+/// What `check` and `report` share: configuration, rule selection, model, threads, cache.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Files or directories to lint; `-` reads stdin. Default: the current directory.
-    pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+pub struct LintOptions {
     /// Use this configuration file for every input instead of the nearest answerlint.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -216,6 +212,70 @@ pub struct CheckArgs {
     /// Where the sentence model lives (see `answerlint model status`).
     #[arg(long, value_name = "DIR")]
     pub model_dir: Option<PathBuf>,
+    /// Threads to lint with (0: one per core). Results are the same, in the same order,
+    /// for any number.
+    #[arg(long, short, default_value_t = 0, value_name = "N")]
+    pub jobs: usize,
+    /// Reuse the results of files unchanged since the last run (same bytes, config,
+    /// settings and version), kept in .answerlint_cache/ in the current directory. On by
+    /// default when a directory is linted.
+    #[arg(long, overrides_with = "no_cache")]
+    pub cache: bool,
+    /// Lint every file again and leave the cache alone.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl LintOptions {
+    /// The linter these options ask for (the model loaded on first use), or the usage
+    /// error to print.
+    fn linter(&self, term: Terminal) -> Result<Linter, Output> {
+        for id in self.select.iter().flatten().chain(&self.ignore) {
+            if crate::rules::find(id).is_none() {
+                return Err(usage_error(format!(
+                    "unknown rule `{id}` in --select/--ignore; `answerlint rules` lists the rules"
+                )));
+            }
+        }
+        let settings = Settings {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            lang: match self.lang {
+                LangArg::Auto => None,
+                LangArg::Zh => Some(Lang::Zh),
+                LangArg::En => Some(Lang::En),
+            },
+            config_file: self.config.clone(),
+        };
+        let mut linter = Linter::new(settings).map_err(|e| usage_error(e.to_string()))?;
+        if !self.no_model && !term.no_model_env {
+            let dir = self
+                .model_dir
+                .clone()
+                .unwrap_or_else(crate::model::default_model_dir);
+            let choice = self.device;
+            linter = linter.with_model(Box::new(move || load_model(&dir, choice, term)));
+        }
+        Ok(linter)
+    }
+
+    /// The cache is on with --cache, off with --no-cache, else on when a directory is
+    /// linted.
+    fn cache(&self, paths: &[PathBuf]) -> Option<crate::cache::Cache> {
+        let on = !self.no_cache && (self.cache || paths.iter().any(|p| p.is_dir()));
+        on.then(|| crate::cache::Cache::new(PathBuf::from(crate::cache::DIR_NAME)))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads stdin. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    #[command(flatten)]
+    pub lint: LintOptions,
     /// Read the text from stdin (same as the path `-`).
     #[arg(long)]
     pub stdin: bool,
@@ -257,18 +317,6 @@ pub struct CheckArgs {
     /// answerlint.toml.
     #[arg(long, value_enum, value_name = "NAME")]
     pub template: Option<TemplateArg>,
-    /// Threads to lint with (0: one per core). Results are the same, in the same order,
-    /// for any number.
-    #[arg(long, short, default_value_t = 0, value_name = "N")]
-    pub jobs: usize,
-    /// Reuse the results of files unchanged since the last run (same bytes, config,
-    /// settings and version), kept in .answerlint_cache/ in the current directory. On by
-    /// default when a directory is linted.
-    #[arg(long, overrides_with = "no_cache")]
-    pub cache: bool,
-    /// Lint every file again and leave the cache alone.
-    #[arg(long)]
-    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -278,37 +326,8 @@ pub struct ReportArgs {
     /// Where to write the report: .html, .md or .csv.
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
-    /// Use this configuration file for every input instead of the nearest answerlint.toml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Run only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Option<Vec<String>>,
-    /// Never run these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-    /// Language of the text: auto-detected per sentence, or forced.
-    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
-    pub lang: LangArg,
-    /// Do not use the sentence model (also ANSWERLINT_NO_MODEL=1).
-    #[arg(long)]
-    pub no_model: bool,
-    /// Device for the sentence model.
-    #[arg(long, value_enum, default_value_t = crate::model::DeviceChoice::Auto)]
-    pub device: crate::model::DeviceChoice,
-    /// Where the sentence model lives.
-    #[arg(long, value_name = "DIR")]
-    pub model_dir: Option<PathBuf>,
-    /// Threads to lint with (0: one per core).
-    #[arg(long, short, default_value_t = 0, value_name = "N")]
-    pub jobs: usize,
-    /// Reuse results of unchanged files from .answerlint_cache/ (the default for
-    /// directories).
-    #[arg(long, overrides_with = "no_cache")]
-    pub cache: bool,
-    /// Lint every file again and leave the cache alone.
-    #[arg(long)]
-    pub no_cache: bool,
+    #[command(flatten)]
+    pub lint: LintOptions,
     /// No progress bar and no summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -583,39 +602,14 @@ fn check(
     term: Terminal,
     sink: &mut dyn Write,
 ) -> Output {
-    for id in args.select.iter().flatten().chain(&args.ignore) {
-        if crate::rules::find(id).is_none() {
-            return usage_error(format!(
-                "unknown rule `{id}` in --select/--ignore; `answerlint rules` lists the rules"
-            ));
-        }
-    }
     let use_stdin = args.stdin || args.paths.iter().any(|p| p.as_os_str() == "-");
     if use_stdin && args.paths.iter().any(|p| p.as_os_str() != "-") {
         return usage_error("stdin (`-` or --stdin) cannot be combined with paths".into());
     }
-    let settings = Settings {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        lang: match args.lang {
-            LangArg::Auto => None,
-            LangArg::Zh => Some(Lang::Zh),
-            LangArg::En => Some(Lang::En),
-        },
-        config_file: args.config.clone(),
-    };
-    let mut linter = match Linter::new(settings) {
+    let mut linter = match args.lint.linter(term) {
         Ok(l) => l,
-        Err(e) => return usage_error(e.to_string()),
+        Err(out) => return out,
     };
-    if !args.no_model && !term.no_model_env {
-        let dir = args
-            .model_dir
-            .clone()
-            .unwrap_or_else(crate::model::default_model_dir);
-        let choice = args.device;
-        linter = linter.with_model(Box::new(move || load_model(&dir, choice, term)));
-    }
     let stdin_name = args
         .stdin_filename
         .clone()
@@ -668,10 +662,8 @@ fn check(
             Ok(f) => f,
             Err(e) => return usage_error(e),
         };
-        if use_cache(args.cache, args.no_cache, &paths) {
-            linter = linter.with_cache(crate::cache::Cache::new(PathBuf::from(
-                crate::cache::DIR_NAME,
-            )));
+        if let Some(cache) = args.lint.cache(&paths) {
+            linter = linter.with_cache(cache);
         }
         let progress = !args.quiet && term.stderr_is_tty;
         let streams = !args.fix
@@ -684,7 +676,7 @@ fn check(
         if streams {
             return check_streaming(&args, &mut linter, found, term, sink);
         }
-        if let Err(e) = lint_all(&mut linter, found, args.jobs, progress, |o| {
+        if let Err(e) = lint_all(&mut linter, found, args.lint.jobs, progress, |o| {
             outcomes.push(o)
         }) {
             return usage_error(e);
@@ -811,35 +803,10 @@ fn report(args: ReportArgs, term: Terminal) -> Output {
             args.output.display()
         ));
     };
-    for id in args.select.iter().flatten().chain(&args.ignore) {
-        if crate::rules::find(id).is_none() {
-            return usage_error(format!(
-                "unknown rule `{id}` in --select/--ignore; `answerlint rules` lists the rules"
-            ));
-        }
-    }
-    let settings = Settings {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        lang: match args.lang {
-            LangArg::Auto => None,
-            LangArg::Zh => Some(Lang::Zh),
-            LangArg::En => Some(Lang::En),
-        },
-        config_file: args.config.clone(),
-    };
-    let mut linter = match Linter::new(settings) {
+    let mut linter = match args.lint.linter(term) {
         Ok(l) => l,
-        Err(e) => return usage_error(e.to_string()),
+        Err(out) => return out,
     };
-    if !args.no_model && !term.no_model_env {
-        let dir = args
-            .model_dir
-            .clone()
-            .unwrap_or_else(crate::model::default_model_dir);
-        let choice = args.device;
-        linter = linter.with_model(Box::new(move || load_model(&dir, choice, term)));
-    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -849,10 +816,8 @@ fn report(args: ReportArgs, term: Terminal) -> Output {
         Ok(f) => f,
         Err(e) => return usage_error(e),
     };
-    if use_cache(args.cache, args.no_cache, &paths) {
-        linter = linter.with_cache(crate::cache::Cache::new(PathBuf::from(
-            crate::cache::DIR_NAME,
-        )));
+    if let Some(cache) = args.lint.cache(&paths) {
+        linter = linter.with_cache(cache);
     }
     let mut report = Report {
         generated: today(),
@@ -869,7 +834,7 @@ fn report(args: ReportArgs, term: Terminal) -> Output {
     };
     let progress = !args.quiet && term.stderr_is_tty;
     // Each file is summarised as it comes and its text dropped.
-    if let Err(e) = lint_all(&mut linter, found, args.jobs, progress, |o| {
+    if let Err(e) = lint_all(&mut linter, found, args.lint.jobs, progress, |o| {
         report.files.push(summarize(&o, format.diagnostics_kept()))
     }) {
         return usage_error(e);
@@ -944,7 +909,7 @@ fn check_streaming(
     let mut findings = false;
     let mut io_error = false;
     let progress = !args.quiet && term.stderr_is_tty;
-    let result = lint_all(linter, found, args.jobs, progress, |o| {
+    let result = lint_all(linter, found, args.lint.jobs, progress, |o| {
         counts.add(&o);
         let mut text = String::new();
         match &o {
@@ -1016,11 +981,6 @@ fn fail_threshold(f: FailOn) -> Severity {
         FailOn::Warning => Severity::Warning,
         FailOn::Error => Severity::Error,
     }
-}
-
-/// The cache is on with --cache, off with --no-cache, else on when a directory is linted.
-fn use_cache(cache: bool, no_cache: bool, paths: &[PathBuf]) -> bool {
-    !no_cache && (cache || paths.iter().any(|p| p.is_dir()))
 }
 
 /// Files under `paths` (directory walks use the extensions of the configuration where

@@ -245,7 +245,7 @@ fn gap_ok(gap: &str, max_words: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::flagged;
+    use super::super::testing::{diagnostics, flagged};
     use super::*;
 
     #[test]
@@ -267,21 +267,7 @@ mod tests {
     }
 
     fn fixed(text: &str) -> String {
-        let lx = crate::lexicon::Lexicons::builtin();
-        let doc = crate::document::Document::build(
-            text.to_string(),
-            &lx,
-            crate::document::DocOptions::default(),
-        );
-        let script = crate::structure::Script::parse(&doc, &lx);
-        let cx = Context {
-            lexicons: &lx,
-            scores: None,
-            script: &script,
-            templates: &Default::default(),
-        };
-        let mut out = Vec::new();
-        HedgedFigure.check(&doc, &cx, &mut out);
+        let out = diagnostics(&HedgedFigure, text);
         let (new, n) = crate::fix::apply(text, &out, crate::fix::FixMode::fixes(true));
         assert_eq!(n, out.len(), "{text}");
         assert!(flagged(&HedgedFigure, &new).is_empty(), "{new}");

@@ -211,7 +211,8 @@ pub(crate) mod testing {
     use super::*;
 
     /// Runs one rule over `text` and returns the flagged text of each diagnostic.
-    pub fn flagged(rule: &dyn Rule, text: &str) -> Vec<String> {
+    /// What `rule` reports on `text` (default lexicons, no model).
+    pub fn diagnostics(rule: &dyn Rule, text: &str) -> Vec<crate::Diagnostic> {
         let lx = Lexicons::builtin();
         let doc = Document::build(text.to_string(), &lx, DocOptions::default());
         let script = crate::structure::Script::parse(&doc, &lx);
@@ -223,8 +224,13 @@ pub(crate) mod testing {
         };
         let mut out = Vec::new();
         rule.check(&doc, &cx, &mut out);
-        out.iter()
-            .map(|d| d.span.slice(&doc.text).to_string())
+        out
+    }
+
+    pub fn flagged(rule: &dyn Rule, text: &str) -> Vec<String> {
+        diagnostics(rule, text)
+            .iter()
+            .map(|d| d.span.slice(text).to_string())
             .collect()
     }
 }

@@ -231,7 +231,7 @@ fn is_name(doc: &Document, end: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::flagged;
+    use super::super::testing::{diagnostics, flagged};
     use super::*;
 
     #[test]
@@ -257,24 +257,7 @@ mod tests {
 
     /// The text after applying every fix the rule offers, then the rule's findings on it.
     fn fixed(text: &str) -> (String, Vec<String>) {
-        let lx = crate::lexicon::Lexicons::builtin();
-        let build = |t: &str| {
-            crate::document::Document::build(
-                t.to_string(),
-                &lx,
-                crate::document::DocOptions::default(),
-            )
-        };
-        let doc = build(text);
-        let script = crate::structure::Script::parse(&doc, &lx);
-        let cx = Context {
-            lexicons: &lx,
-            scores: None,
-            script: &script,
-            templates: &Default::default(),
-        };
-        let mut out = Vec::new();
-        VagueCommitment.check(&doc, &cx, &mut out);
+        let out = diagnostics(&VagueCommitment, text);
         assert!(out.iter().all(|d| d
             .fixes
             .iter()

@@ -855,21 +855,7 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
 }
 
 fn starts_with_sequence(doc: &Document, span: Span) -> bool {
-    let full = span.slice(&doc.text);
-    let mut text = full.trim_start();
-    // ", and finally", "，并且随后": a connective before the sequence word.
-    for c in ["and ", "And ", "并且", "而且", "并"] {
-        if let Some(rest) = text.strip_prefix(c) {
-            text = rest.trim_start();
-            break;
-        }
-    }
-    let at = span.start + full.len() - text.len();
-    SEQUENCE
-        .automaton()
-        .find_overlapping_iter(text)
-        .take_while(|m| m.start() == 0)
-        .any(|m| doc.is_boundary(at + m.end()))
+    sequence_prefix(doc, span) > 0
 }
 
 /// Bytes at the start of `span` that a sequence word takes (第二步，, "Then "), with a
