@@ -5,6 +5,7 @@
 //! extensions = ["md", "markdown", "txt"]   # what a directory walk picks up
 //! include = []                             # globs, relative to this file's directory
 //! exclude = ["drafts/**"]
+//! max-size = 10485760                      # bytes; larger files are skipped with a warning
 //!
 //! [rules]
 //! hedged-figure = "error"                  # off | info | warning | error
@@ -180,6 +181,9 @@ pub struct Files {
     pub include: Vec<String>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Files larger than this many bytes are skipped with a warning.
+    #[serde(default = "default_max_size", rename = "max-size")]
+    pub max_size: u64,
 }
 
 impl Default for Files {
@@ -188,8 +192,16 @@ impl Default for Files {
             extensions: default_extensions(),
             include: Vec::new(),
             exclude: Vec::new(),
+            max_size: default_max_size(),
         }
     }
+}
+
+/// 10 MB: far beyond any script, small enough that one file cannot take the machine.
+pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
+
+fn default_max_size() -> u64 {
+    DEFAULT_MAX_SIZE
 }
 
 fn default_extensions() -> Vec<String> {

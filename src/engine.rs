@@ -439,7 +439,33 @@ impl Linter {
                 reason: "excluded by configuration".into(),
             });
         }
-        let bytes = match std::fs::read(path) {
+        // A FIFO or a device would block or never end: only regular files are read.
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                return Stage::Done(Outcome::Error {
+                    path: shown,
+                    message: input::describe_io(&e),
+                })
+            }
+        };
+        if !meta.is_file() {
+            return Stage::Done(Outcome::Skipped {
+                path: shown,
+                reason: "not a regular file (a directory, FIFO, socket or device)".into(),
+            });
+        }
+        let max = resolved.config.files.max_size;
+        if meta.len() > max {
+            return Stage::Done(Outcome::Skipped {
+                path: shown,
+                reason: format!(
+                    "{} bytes, over the {max}-byte limit ([files] max-size in answerlint.toml)",
+                    meta.len()
+                ),
+            });
+        }
+        let bytes = match read_limited(path, max) {
             Ok(b) => b,
             Err(e) => {
                 return Stage::Done(Outcome::Error {
@@ -448,6 +474,14 @@ impl Linter {
                 })
             }
         };
+        if bytes.len() as u64 > max {
+            return Stage::Done(Outcome::Skipped {
+                path: shown,
+                reason: format!(
+                    "grew past the {max}-byte limit while being read ([files] max-size)"
+                ),
+            });
+        }
         let key = self
             .cache
             .as_ref()
@@ -585,6 +619,15 @@ impl Linter {
             digest: p.digest,
         })
     }
+}
+
+/// Reads at most `max + 1` bytes: a file that grows while it is read cannot take more.
+fn read_limited(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let mut out = Vec::new();
+    f.take(max.saturating_add(1)).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 fn is_plain_text(path: &Path) -> bool {

@@ -53,9 +53,13 @@ pub fn three_tier(
         let s = doc.sentences[si].span;
         let mut at = s.start;
         let mut pieces = Vec::new();
-        for c in covered
+        // Steps are sorted and do not overlap: only those from the first that ends after
+        // the sentence's start.
+        let from = covered.partition_point(|c| c.end <= s.start);
+        for c in covered[from..]
             .iter()
-            .filter(|c| c.start < s.end && c.end > s.start)
+            .take_while(|c| c.start < s.end)
+            .filter(|c| c.end > s.start)
         {
             pieces.push(Span::new(at, c.start.max(at)));
             at = at.max(c.end);
@@ -102,7 +106,10 @@ pub fn three_tier(
     }
     // Where the answer starts and ends: whole lines for list items (their markers go),
     // from the first sentence otherwise (a speaker label such as 客服： stays).
-    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = |at: usize| {
+        let line = doc.line_index.line_of(at);
+        doc.line_index.line_span(text, line).0
+    };
     let start = if doc.sentences[first].kind == BlockKind::ListItem {
         line_start(doc.sentences[first].span.start)
     } else {
@@ -235,13 +242,16 @@ impl ListMarker {
         let text = &doc.text;
         let items = answer
             .iter()
-            .chain(&(0..doc.sentences.len()).collect::<Vec<_>>())
             .copied()
-            .filter(|&si| doc.sentences[si].kind == BlockKind::ListItem)
-            .collect::<Vec<_>>();
+            .chain(doc.first_list_item)
+            .filter(|&si| doc.sentences[si].kind == BlockKind::ListItem);
         for si in items {
             let start = doc.sentences[si].span.start;
-            let line = &text[text[..start].rfind('\n').map_or(0, |i| i + 1)..start];
+            let line_start = doc
+                .line_index
+                .line_span(text, doc.line_index.line_of(start))
+                .0;
+            let line = &text[line_start..start];
             let m = line.trim_start();
             if m.is_empty() {
                 continue;

@@ -726,3 +726,83 @@ fn report_writes_html_md_and_csv() {
         .stderr(predicate::str::contains("b.md"));
     assert!(fs::read_to_string(&out).unwrap().contains("a.md"));
 }
+
+#[test]
+fn oversized_files_are_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("answerlint.toml"),
+        "[files]\nmax-size = 100\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("small.md"), STRONG_ZH).unwrap();
+    fs::write(dir.path().join("big.md"), WEAK_ZH.repeat(10)).unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "--no-cache", "."])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("big.md").and(predicate::str::contains("max-size")));
+    // The default limit is 10 MB, shown in the merged configuration.
+    cmd()
+        .args(["check", "--show-config", "examples"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("max-size = 10485760"));
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_odd_names_and_symlink_loops() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // A FIFO named like a script: skipped, never read (reading would block).
+    let fifo = p.join("pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Spaces, Chinese, and bytes that are not UTF-8 in names.
+    fs::write(p.join("客户 答案 1.md"), WEAK_ZH).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"bad-\xff-name.md");
+    fs::write(p.join(odd), WEAK_ZH).unwrap();
+    // A symlink loop.
+    std::os::unix::fs::symlink(p, p.join("loop")).unwrap();
+    let out = cmd()
+        .current_dir(p)
+        .args(["check", "--no-cache", "--format", "concise", "."])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("客户 答案 1.md"), "{stdout}");
+    assert!(stdout.contains("bad-\u{fffd}-name.md"), "{stdout}");
+    assert!(!stdout.contains("pipe.md"));
+    // Named explicitly, the FIFO and a device are skipped with a warning, not read.
+    cmd()
+        .current_dir(p)
+        .args(["check", "--no-cache", "pipe.md", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::contains("pipe.md: not a regular file")
+                .and(predicate::str::contains("/dev/zero: not a regular file")),
+        );
+}
+
+#[test]
+fn vanished_and_unreadable_files_are_errors_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.md"), WEAK_ZH).unwrap();
+    cmd()
+        .current_dir(dir.path())
+        .args(["check", "--no-cache", "a.md", "gone.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("gone.md"));
+}

@@ -88,6 +88,8 @@ pub struct Document {
     pub hidden: Vec<Span>,
     /// Sorted token boundaries inside text with Han characters.
     boundaries: Vec<usize>,
+    /// The first sentence that is a list item (for the file's list style).
+    pub first_list_item: Option<usize>,
 }
 
 impl Document {
@@ -105,6 +107,7 @@ impl Document {
             suppressions,
             hidden,
             boundaries: Vec::new(),
+            first_list_item: raw.iter().position(|r| r.kind == BlockKind::ListItem),
             text,
         };
         // The document's language, for sentences with neither Han nor Latin letters;

@@ -471,9 +471,17 @@ pub(crate) fn fixes(doc: &Document, si: usize, found: &[Found], lang: Lang) -> V
         .collect();
     // A proof placeholder later on the same line (a rewritten tier's) counts too.
     let s = doc.sentences[si].span;
-    let line_end = doc.text[s.end..]
-        .find('\n')
-        .map_or(doc.text.len(), |i| s.end + i);
+    // (At most 512 bytes on: a tier's proof follows its action closely, and a text that
+    // is one long line must not be searched to its end for every sentence.)
+    let mut line_end = doc
+        .line_index
+        .line_span(&doc.text, doc.line_index.line_of(s.end))
+        .1
+        .max(s.end)
+        .min(s.end + 512);
+    while !doc.text.is_char_boundary(line_end) {
+        line_end -= 1;
+    }
     let rest_of_line = &doc.text[s.start..line_end];
     let needs_proof = doc.sentences[si].evidence.specific.is_none()
         && !rest_of_line.contains(ZH_PROOF)

@@ -85,8 +85,11 @@ pub fn score(doc: &Document, script: &Script, diagnostics: &[Diagnostic]) -> Opt
         .sections
         .iter()
         .map(|sec| {
-            let lost: f64 = diagnostics
+            // Diagnostics come sorted by start: only those from the section's start on.
+            let from = diagnostics.partition_point(|d| d.span.start < sec.span.start);
+            let lost: f64 = diagnostics[from..]
                 .iter()
+                .take_while(|d| d.span.start <= sec.span.end)
                 .filter(|d| d.rule != "missing-dimension" && sec.span.contains(d.span))
                 .map(|d| penalty(d.severity))
                 .sum();
