@@ -25,6 +25,18 @@ pub fn three_tier(
     sec.title?;
     let answer: Vec<usize> = sec.answer.clone().collect();
     let (&first, &last) = (answer.first()?, answer.last()?);
+    // An answer that already holds this template's first tier was rewritten before; its
+    // steps may not read as tiers (a stray arrow elsewhere), and rewriting it again would
+    // only pile up copies.
+    let head = tpl.tier.split("{deadline}").next().unwrap_or("");
+    let opening = head.replace("{label}", &tpl.labels[0]);
+    if !opening.trim().is_empty()
+        && answer
+            .iter()
+            .any(|&si| tidy(doc.sentence_text(si)).starts_with(opening.trim()))
+    {
+        return None;
+    }
     let steps = sec.steps(doc, lx);
     // A step is a tier when it does something or sets a time for it, or when the author
     // wrote it as a list item of its own.
