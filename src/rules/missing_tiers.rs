@@ -35,8 +35,7 @@
 //!
 //! ## Options
 //! Which sections count as complaints comes from the `topics` lexicon. The template's
-//! wording is configurable per language in answerlint.toml:
-//!
+//! wording is configurable per language in answerlint.toml, for example:
 //!     [template.three-tier.en]
 //!     labels = ["Tier 1", "Tier 2", "Tier 3"]
 //!     tier = "{label}, within {deadline}: {action}{proof}"
