@@ -770,24 +770,14 @@ fn check(
             _ => {}
         }
     }
-    let threshold = match args.fail_on {
-        FailOn::Info => Severity::Info,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Error => Severity::Error,
-    };
+    let threshold = fail_threshold(args.fail_on);
     let findings = would_change.unwrap_or_else(|| {
         outcomes.iter().any(|o| match o {
             Outcome::Linted(r) => r.diagnostics.iter().any(|d| d.severity >= threshold),
             _ => false,
         })
     });
-    let code = if io_error {
-        2
-    } else if findings && !args.exit_zero {
-        1
-    } else {
-        0
-    };
+    let code = exit_code(io_error, findings, args.exit_zero);
     Output {
         stdout,
         stderr,
@@ -961,17 +951,22 @@ fn check_streaming(
         }
     }
     notices.push_str(&stderr);
-    let code = if io_error {
-        2
-    } else if findings && !args.exit_zero {
-        1
-    } else {
-        0
-    };
+    let code = exit_code(io_error, findings, args.exit_zero);
     Output {
         stdout,
         stderr: notices,
         code,
+    }
+}
+
+/// 2 for an I/O or usage problem, 1 for findings (unless --exit-zero), else 0.
+fn exit_code(io_error: bool, findings: bool, exit_zero: bool) -> i32 {
+    if io_error {
+        2
+    } else if findings && !exit_zero {
+        1
+    } else {
+        0
     }
 }
 

@@ -72,6 +72,8 @@ pub struct Resolved {
     /// Where it came from; `None` for the defaults.
     pub path: Option<PathBuf>,
     pub lexicons: Arc<Lexicons>,
+    /// The configuration as text, for cache keys (computed once, not per file).
+    fingerprint: String,
 }
 
 impl Resolved {
@@ -84,6 +86,7 @@ impl Resolved {
             Arc::new(Lexicons::new(entries))
         };
         Resolved {
+            fingerprint: format!("{config:?}"),
             config,
             path,
             lexicons,
@@ -182,8 +185,8 @@ impl Linter {
     /// whether it is Markdown, whether the model is used.
     fn cache_context(&self, resolved: &Resolved, path: &Path) -> String {
         format!(
-            "{:?}|{:?}|{:?}|{:?}|markdown={}|model={}",
-            resolved.config,
+            "{}|{:?}|{:?}|{:?}|markdown={}|model={}",
+            resolved.fingerprint,
             self.settings.select,
             self.settings.ignore,
             self.settings.lang,

@@ -11,26 +11,10 @@ use answerlint::engine::{Outcome, Settings};
 use answerlint::fix::{fix_until_stable, FixMode};
 use answerlint::Linter;
 
+mod common;
+
 fn inputs() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut walk = vec![
-        PathBuf::from("examples"),
-        PathBuf::from("tests/fixtures/rules"),
-        PathBuf::from("tests/fixtures/structure"),
-        PathBuf::from("tests/fixtures/rewrite"),
-    ];
-    while let Some(dir) = walk.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk.push(p);
-            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "txt")) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    common::script_files()
 }
 
 /// Digit runs, list numbers ("3. ", "2）") left out: a rewrite numbers its tiers.
