@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::{fmt_num, rule_totals, score_bins, totals, worst_first, BIN_LABELS};
+use super::stats::{fmt_num, rule_totals, score_bins, totals, worst_first, BIN_LABELS};
 use super::{FileSummary, Report};
 
 /// How many of the worst files get a detail section.

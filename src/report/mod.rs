@@ -9,6 +9,7 @@ use serde::Serialize;
 pub mod csv;
 pub mod html;
 pub mod md;
+mod stats;
 
 /// Everything a report shows. Files are sorted by path.
 #[derive(Debug, Clone, Default, Serialize)]
