@@ -17,6 +17,7 @@ pub mod engine;
 pub mod fix;
 pub mod fsutil;
 pub mod input;
+pub mod invariants;
 pub mod lexicon;
 pub mod model;
 pub mod render;

@@ -3,7 +3,7 @@
 //! not overlap, fixing then linting again converges, and linting is deterministic.
 
 use answerlint::document::LineIndex;
-use answerlint::fix::{apply, FixMode};
+use answerlint::invariants::{fixes_converge, lint_ranges};
 use answerlint::lint_text;
 use proptest::prelude::*;
 
@@ -65,19 +65,14 @@ proptest! {
     #[test]
     fn spans_are_char_boundaries_inside_the_text_and_positions_agree(text in script()) {
         let index = LineIndex::new(&text);
-        for d in lint_text(&text) {
-            prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
-            prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+        // Spans and edits inside the text on char boundaries (panics otherwise).
+        for d in lint_ranges(&text) {
             let p = index.position(&text, d.span.start);
             let before = &text[..d.span.start];
             prop_assert_eq!(p.line, before.matches('\n').count() + 1);
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
             prop_assert_eq!(p.column, text[line_start..d.span.start].chars().count() + 1);
             for f in &d.fixes {
-                for e in &f.edits {
-                    prop_assert!(e.start <= e.end && e.end <= text.len());
-                    prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
-                }
                 // The edits of one fix do not overlap.
                 let mut edits: Vec<_> = f.edits.iter().map(|e| (e.start, e.end)).collect();
                 edits.sort();
@@ -91,17 +86,6 @@ proptest! {
     #[test]
     fn fixing_converges_and_linting_is_deterministic(text in script()) {
         prop_assert_eq!(lint_text(&text), lint_text(&text));
-        let mode = FixMode { unsafe_fixes: true, rewrite: true };
-        let mut current = text.clone();
-        let mut stable = false;
-        for _ in 0..10 {
-            let (next, n) = apply(&current, &lint_text(&current), mode);
-            if n == 0 || next == current {
-                stable = true;
-                break;
-            }
-            current = next;
-        }
-        prop_assert!(stable, "no fixpoint in 10 rounds:\n{}\n->\n{}", text, current);
+        prop_assert!(fixes_converge(&text), "no fixpoint in 10 rounds:\n{}", text);
     }
 }

@@ -7,42 +7,15 @@
 //! the target panics on them instead (so that `cargo fuzz tmin` can minimise one).
 #![no_main]
 
-use answerlint::fix::{apply, FixMode, MAX_ROUNDS};
+use answerlint::fix::MAX_ROUNDS;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if !check(&text) {
+    if !answerlint::invariants::fixes_converge(&text) {
         record_nonconvergent(data);
     }
 });
-
-const MODE: FixMode = FixMode {
-    unsafe_fixes: true,
-    rewrite: true,
-};
-
-/// Whether the fixes converged within `MAX_ROUNDS` rounds.
-fn check(text: &str) -> bool {
-    let mut current = text.to_owned();
-    for _ in 0..MAX_ROUNDS {
-        let diags = answerlint::engine::lint_text(&current);
-        let (next, n) = apply(&current, &diags, MODE);
-        if n == 0 || next == current {
-            let diags = answerlint::engine::lint_text(&current);
-            let (again, _) = apply(&current, &diags, MODE);
-            assert_eq!(
-                again, current,
-                "a stable text changed when its fixes were applied again"
-            );
-            return true;
-        }
-        current = next;
-    }
-    let diags = answerlint::engine::lint_text(&current);
-    let (next, n) = apply(&current, &diags, MODE);
-    n == 0 || next == current
-}
 
 fn record_nonconvergent(data: &[u8]) {
     use std::hash::{Hash, Hasher};
