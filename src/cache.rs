@@ -5,7 +5,7 @@
 //! cut short is unreadable and simply linted again). A missing, corrupt or foreign entry
 //! is a miss, never an error; a cache directory that cannot be written is skipped.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
@@ -33,10 +33,6 @@ impl Cache {
     /// The cache in `dir` (created on first write, with a `.gitignore` of `*`).
     pub fn new(dir: PathBuf) -> Cache {
         Cache { root: dir }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     /// The key of a file's results: its bytes, and everything else results depend on
