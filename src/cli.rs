@@ -121,6 +121,53 @@ pub enum ModelCommand {
         #[arg(long)]
         verify: bool,
     },
+    /// Measure the encoder on a device: start-up, load, sentences/s per batch size, and
+    /// agreement with the CPU path and with reference embeddings.
+    ///
+    /// Example: answerlint model bench --device cuda --texts models/data/train/en.jsonl
+    ///   --batch 32,128,512,2048 --count 16384 --compare-cpu 512
+    ///   --reference tests/data/e5-reference.json
+    Bench(BenchArgs),
+    /// Copy the model with the word-embedding rows that none of the texts use zeroed
+    /// (same format; compresses to a third): for carrying it to an offline machine.
+    #[command(hide = true)]
+    Trim {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Texts whose tokens are kept (JSON lines with "text", or plain lines).
+        #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+        texts: Vec<PathBuf>,
+        /// Directory to write the trimmed model to.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Device to measure.
+    #[arg(long, value_enum, default_value_t = crate::model::DeviceChoice::Auto)]
+    device: crate::model::DeviceChoice,
+    /// Texts to embed: JSON-lines files with a "text" field, or plain text, one per line.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    texts: Vec<PathBuf>,
+    /// Batch sizes (sequences per batch), comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32,128")]
+    batch: Vec<usize>,
+    /// Texts embedded per batch size (the files' texts repeated or cut to this many).
+    #[arg(long, default_value_t = 1024)]
+    count: usize,
+    /// Also embed this many of the texts on the CPU and report the cosine per text.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    compare_cpu: usize,
+    /// Reference embeddings to compare with (tests/data/e5-reference.json's format).
+    #[arg(long, value_name = "FILE")]
+    reference: Option<PathBuf>,
+    /// Exit 1 when any cosine is below this.
+    #[arg(long, default_value_t = 0.999)]
+    min_cosine: f32,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -254,7 +301,17 @@ impl LintOptions {
                 .clone()
                 .unwrap_or_else(crate::model::default_model_dir);
             let choice = self.device;
-            linter = linter.with_model(Box::new(move || load_model(&dir, choice, term)));
+            // An explicit --device cuda that cannot be had is the user's error (exit 2), not
+            // a quiet fall-back to lexicon rules: resolve it now.
+            let resolved = match choice {
+                crate::model::DeviceChoice::Cuda => Some(
+                    crate::model::resolve_device(choice).map_err(|e| usage_error(e.to_string()))?,
+                ),
+                _ => None,
+            };
+            linter = linter.with_model(Box::new(move || {
+                load_model(&dir, choice, resolved.clone(), term)
+            }));
         }
         Ok(linter)
     }
@@ -388,6 +445,26 @@ pub fn run_to(cli: Cli, stdin: &mut dyn Read, term: Terminal, sink: &mut dyn Wri
         Command::Explain { rule } => explain(&rule),
         Command::Model(ModelCommand::Install { model }) => model_install(&model, term),
         Command::Model(ModelCommand::Status { model, verify }) => model_status(&model, verify),
+        Command::Model(ModelCommand::Bench(args)) => model_bench(&args, term),
+        Command::Model(ModelCommand::Trim { model, texts, out }) => {
+            let run = || -> Result<String, crate::model::ModelError> {
+                let texts = crate::model::bench::read_texts(&texts)?;
+                let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let (kept, all) = crate::model::bench::trim(&model.dir(), &refs, &out)?;
+                Ok(format!(
+                    "wrote {}: {kept} of {all} word-embedding rows kept ({} texts)\n",
+                    out.display(),
+                    texts.len()
+                ))
+            };
+            match run() {
+                Ok(stdout) => Output {
+                    stdout,
+                    ..Default::default()
+                },
+                Err(e) => usage_error(e.to_string()),
+            }
+        }
         Command::Train(args) => train(&args, term),
     }
 }
@@ -467,6 +544,40 @@ fn model_status(args: &ModelArgs, verify: bool) -> Output {
             code: 1,
             ..Default::default()
         },
+    }
+}
+
+fn model_bench(args: &BenchArgs, term: Terminal) -> Output {
+    if args.batch.contains(&0) {
+        return usage_error("--batch: batch sizes start at 1".into());
+    }
+    let opts = crate::model::bench::BenchOptions {
+        dir: args.model.dir(),
+        device: args.device,
+        batches: args.batch.clone(),
+        texts: args.texts.clone(),
+        count: args.count,
+        compare_cpu: args.compare_cpu,
+        reference: args.reference.clone(),
+    };
+    let report = match with_progress(term, |step| {
+        crate::model::bench::run(&opts, &mut |s: &str| step(s))
+    }) {
+        Ok(r) => r,
+        Err(e) => return usage_error(e.to_string()),
+    };
+    let low = report.min_cosine() < args.min_cosine;
+    Output {
+        stdout: report.render(),
+        stderr: if low {
+            format!(
+                "error: a cosine is below --min-cosine {}\n",
+                args.min_cosine
+            )
+        } else {
+            String::new()
+        },
+        code: i32::from(low),
     }
 }
 
@@ -1074,11 +1185,19 @@ const INSTALL_RETRY: std::time::Duration = std::time::Duration::from_secs(24 * 3
 fn load_model(
     dir: &std::path::Path,
     choice: crate::model::DeviceChoice,
+    resolved: Option<(candle_core::Device, Option<String>)>,
     term: Terminal,
 ) -> Result<std::sync::Arc<dyn crate::rules::Scorer>, String> {
-    let device = crate::model::device(choice).map_err(|e| e.to_string())?;
+    let (device, note) = match resolved {
+        Some(r) => r,
+        None => crate::model::resolve_device(choice).map_err(|e| e.to_string())?,
+    };
+    let with_note = |mut m: crate::model::Model| {
+        m.notes.extend(note.clone());
+        std::sync::Arc::new(m) as std::sync::Arc<dyn crate::rules::Scorer>
+    };
     match crate::model::Model::load(dir, &device) {
-        Ok(m) => return Ok(std::sync::Arc::new(m)),
+        Ok(m) => return Ok(with_note(m)),
         Err(crate::model::ModelError::NotInstalled(_)) => {}
         Err(e) => return Err(e.to_string()),
     }
@@ -1104,7 +1223,7 @@ fn load_model(
         return Err(e.to_string());
     }
     crate::model::Model::load(dir, &device)
-        .map(|m| std::sync::Arc::new(m) as std::sync::Arc<dyn crate::rules::Scorer>)
+        .map(with_note)
         .map_err(|e| e.to_string())
 }
 

@@ -214,7 +214,10 @@ impl Linter {
     fn scorer(&mut self) -> Option<Arc<dyn Scorer>> {
         if let ModelState::Pending(loader) = &mut self.model {
             self.model = match loader() {
-                Ok(s) => ModelState::Ready(s),
+                Ok(s) => {
+                    self.notices.extend(s.notes());
+                    ModelState::Ready(s)
+                }
                 Err(e) => {
                     self.notices.push(format!(
                         "sentence model unavailable ({e}); lexicon rules only (pass --no-model to silence this)"

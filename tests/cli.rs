@@ -806,3 +806,29 @@ fn vanished_and_unreadable_files_are_errors_naming_the_file() {
         .code(2)
         .stderr(predicate::str::contains("gone.md"));
 }
+
+/// `--device cuda` on a build without the `cuda` feature is the user's error: exit 2 with a
+/// message naming the feature, before any file is read (no lexicon-only fall-back).
+#[cfg(not(feature = "cuda"))]
+#[test]
+fn device_cuda_without_the_feature_is_a_usage_error() {
+    for args in [
+        vec!["check", "--device", "cuda", "-"],
+        vec!["model", "bench", "--device", "cuda", "--texts", "-"],
+    ] {
+        let mut c = Command::cargo_bin("answerlint").unwrap();
+        c.env("NO_COLOR", "1").env_remove("ANSWERLINT_NO_MODEL");
+        c.args(&args)
+            .write_stdin(WEAK_ZH)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("without the `cuda` feature"));
+    }
+    // Without the model the device does not matter.
+    cmd()
+        .args(["check", "--device", "cuda", "--no-model", "-"])
+        .write_stdin(STRONG_ZH)
+        .assert()
+        .code(0);
+}

@@ -1,12 +1,15 @@
 //! The sentence encoder: multilingual-e5-small's BERT, run with candle.
 //!
 //! The layers follow candle-transformers' `models::bert` (embeddings + LayerNorm, twelve
-//! post-LayerNorm blocks with erf GELU, no pooler), with every linear layer a
-//! `candle_transformers::quantized_nn::Linear` built from the file's 4-bit blocks: on a GPU
-//! they run on candle's quantized kernels; on the CPU they are unpacked at load into bf16
-//! pairs for AVX512-BF16 (`super::cpu`) or into f32, which measured faster here (see
-//! `Encoder::load`). The word-embedding table (54 MB of the 72 MB
-//! file) stays in the memory map; only the rows a batch uses are dequantised.
+//! post-LayerNorm blocks with erf GELU, no pooler), with every linear layer built from the
+//! file's 4-bit blocks. On the CPU they are unpacked at load into bf16 pairs for
+//! AVX512-BF16 (`super::cpu`) or into f32, which measured faster here (see
+//! `Encoder::load`), and the word-embedding table (54 MB of the 72 MB file) stays in the
+//! memory map: only the rows a batch uses are dequantised. On a GPU the blocks are copied
+//! to the device once and dequantised there into f16 (default), bf16, or kept as 4-bit
+//! blocks for candle's quantized kernels ([`GpuMatmul`]); the word table too, so a batch
+//! sends only token ids, and the whole forward pass runs in that precision (LayerNorm,
+//! softmax and GELU accumulate in f32 inside candle's kernels).
 //!
 //! Output: the mean over all tokens (padding excluded) of the last hidden state, L2
 //! normalised: e5's sentence embedding.
@@ -16,11 +19,17 @@ use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::LayerNorm;
 use candle_transformers::quantized_nn::Linear as QLinear;
 
-/// A linear layer: bf16 pairs on CPUs with AVX512-BF16, dequantised f32 on other CPUs,
-/// 4-bit blocks elsewhere.
+/// A linear layer: bf16 pairs on CPUs with AVX512-BF16, dequantised f32 on other CPUs;
+/// on a GPU dense f16/bf16 weights or candle's 4-bit blocks.
 enum Linear {
     Bf16(super::cpu::Bf16Linear),
     F32(candle_nn::Linear),
+    /// `[out, in]` weights and `[out]` bias in the activations' dtype; the input is
+    /// flattened to one `[rows, in]` matrix so that the product is one GEMM.
+    Dense {
+        w: Tensor,
+        b: Tensor,
+    },
     Q4(QLinear),
 }
 
@@ -29,7 +38,47 @@ impl Module for Linear {
         match self {
             Linear::Bf16(l) => x.contiguous()?.apply_op1_no_bwd(l),
             Linear::F32(l) => l.forward(x),
+            Linear::Dense { w, b } => {
+                let dims = x.dims().to_vec();
+                let inp = *dims.last().unwrap_or(&0);
+                let rows = x.elem_count() / inp.max(1);
+                let y = x.reshape((rows, inp))?.matmul(&w.t()?)?.broadcast_add(b)?;
+                let mut out = dims;
+                if let Some(last) = out.last_mut() {
+                    *last = w.dim(0)?;
+                }
+                y.reshape(out)
+            }
             Linear::Q4(l) => l.forward(x),
+        }
+    }
+}
+
+/// The arithmetic of the linear layers on a GPU: f16 (the default), bf16, or candle's
+/// quantized 4-bit kernels with f32 activations; `ANSWERLINT_GPU_MATMUL=f16|bf16|q4`
+/// chooses (the benchmarks compare them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GpuMatmul {
+    F16,
+    Bf16,
+    Q4,
+}
+
+impl GpuMatmul {
+    pub fn from_env() -> GpuMatmul {
+        match std::env::var("ANSWERLINT_GPU_MATMUL").as_deref() {
+            Ok("bf16") => GpuMatmul::Bf16,
+            Ok("q4") => GpuMatmul::Q4,
+            _ => GpuMatmul::F16,
+        }
+    }
+
+    /// The dtype of the activations.
+    fn dtype(self) -> DType {
+        match self {
+            GpuMatmul::F16 => DType::F16,
+            GpuMatmul::Bf16 => DType::BF16,
+            GpuMatmul::Q4 => DType::F32,
         }
     }
 }
@@ -63,8 +112,12 @@ struct Layer {
 pub struct Encoder {
     pub config: q4::Config,
     device: Device,
+    /// The activations' dtype: f32 on the CPU, the [`GpuMatmul`]'s on a GPU.
+    dtype: DType,
     weights: Box<dyn Weights>,
     word: std::ops::Range<usize>,
+    /// On a GPU: the whole word-embedding table, dequantised on the device.
+    word_table: Option<Tensor>,
     /// Position embeddings plus the token-type-0 row, `[max_positions, hidden]`.
     pos_type: Tensor,
     emb_ln: LayerNorm,
@@ -80,13 +133,14 @@ impl Encoder {
         let idx = Index::parse(bytes)?;
         let c = idx.config;
         let h = c.hidden;
+        let gpu = (!device.is_cpu()).then(GpuMatmul::from_env);
+        let dtype = gpu.map_or(DType::F32, GpuMatmul::dtype);
         let f32t = |name: &str, shape: &[usize]| -> Result<Tensor> {
             let e = idx.tensor(name, q4::DType::F32, shape.iter().product())?;
-            Ok(Tensor::from_vec(
-                q4::f32s(&bytes[e.range.clone()]),
-                shape,
-                device,
-            )?)
+            Ok(
+                Tensor::from_vec(q4::f32s(&bytes[e.range.clone()]), shape, device)?
+                    .to_dtype(dtype)?,
+            )
         };
         let ln = |name: &str| -> Result<LayerNorm> {
             Ok(LayerNorm::new(
@@ -111,16 +165,35 @@ impl Encoder {
                 }
             }
             let w = qtensor_from_ggml(GgmlDType::Q4_0, blocks, vec![out, inp], device)?;
-            Ok(if device.is_cpu() {
-                Linear::F32(candle_nn::Linear::new(w.dequantize(device)?, Some(bias)))
-            } else {
-                Linear::Q4(QLinear::from_arc(std::sync::Arc::new(w), Some(bias))?)
+            Ok(match gpu {
+                None => Linear::F32(candle_nn::Linear::new(w.dequantize(device)?, Some(bias))),
+                Some(GpuMatmul::Q4) => {
+                    Linear::Q4(QLinear::from_arc(std::sync::Arc::new(w), Some(bias))?)
+                }
+                // Dequantised on the device (the 4-bit blocks travel, a quarter of f16).
+                Some(_) => Linear::Dense {
+                    w: w.dequantize(device)?.to_dtype(dtype)?,
+                    b: bias,
+                },
             })
         };
         let word = idx
             .tensor("emb.word", q4::DType::Q4_0, c.vocab * h)?
             .range
             .clone();
+        let word_table = match gpu {
+            None => None,
+            Some(_) => Some(
+                qtensor_from_ggml(
+                    GgmlDType::Q4_0,
+                    &bytes[word.clone()],
+                    vec![c.vocab, h],
+                    device,
+                )?
+                .dequantize(device)?
+                .to_dtype(dtype)?,
+            ),
+        };
         let pos = f32t("emb.pos", &[c.max_positions, h])?;
         let ty = f32t("emb.type", &[c.type_vocab, h])?.get(0)?;
         let pos_type = pos.broadcast_add(&ty)?;
@@ -142,21 +215,37 @@ impl Encoder {
         Ok(Encoder {
             config: c,
             device: device.clone(),
+            dtype,
             weights,
             word,
+            word_table,
             pos_type,
             emb_ln,
             layers,
         })
     }
 
-    /// The arithmetic of the linear layers: `bf16`, `f32` or `q4` (the embeddings differ
-    /// in the fifth decimal between them).
+    /// The arithmetic of the linear layers: `bf16`, `f32` or `q4` on the CPU; `cuda-f16`,
+    /// `cuda-bf16` or `cuda-q4` on a GPU (the embeddings differ in the fifth decimal
+    /// between them).
     pub fn kernel(&self) -> &'static str {
-        match self.layers.first().map(|l| &l.q) {
-            Some(Linear::Bf16(_)) => "bf16",
-            Some(Linear::F32(_)) | None => "f32",
-            Some(Linear::Q4(_)) => "q4",
+        match (self.layers.first().map(|l| &l.q), self.dtype) {
+            (Some(Linear::Bf16(_)), _) => "bf16",
+            (Some(Linear::F32(_)) | None, _) => "f32",
+            (Some(Linear::Dense { .. }), DType::BF16) => "cuda-bf16",
+            (Some(Linear::Dense { .. }), _) => "cuda-f16",
+            (Some(Linear::Q4(_)), _) if self.device.is_cpu() => "q4",
+            (Some(Linear::Q4(_)), _) => "cuda-q4",
+        }
+    }
+
+    /// Sequences are padded to a multiple of this many tokens: 8 on a GPU, where tensor
+    /// cores want aligned matrix sides; 1 (to the batch's longest) on the CPU.
+    pub fn pad_multiple(&self) -> usize {
+        if self.device.is_cpu() {
+            1
+        } else {
+            8
         }
     }
 
@@ -196,6 +285,7 @@ impl Encoder {
             )?);
         }
         let (x, mask) = self.last_hidden(seqs)?;
+        let x = x.to_dtype(DType::F32)?;
         // Mean over the real tokens, then L2 normalisation.
         let m = mask.unsqueeze(2)?;
         let sum = x.broadcast_mul(&m)?.sum(1)?;
@@ -205,12 +295,15 @@ impl Encoder {
         Ok(mean.broadcast_div(&norm)?)
     }
 
-    /// The last hidden state `[batch, len, hidden]` of a padded batch, and its mask
-    /// `[batch, len]` (1 for real tokens, 0 for padding).
+    /// The last hidden state `[batch, len, hidden]` of a padded batch (in the activations'
+    /// dtype), and its mask `[batch, len]` (f32, 1 for real tokens, 0 for padding).
     pub fn last_hidden(&self, seqs: &[Vec<u32>]) -> Result<(Tensor, Tensor)> {
         let c = &self.config;
-        let (b, len) = (seqs.len(), seqs.iter().map(Vec::len).max().unwrap_or(0));
-        if len > c.max_positions {
+        let (b, longest) = (seqs.len(), seqs.iter().map(Vec::len).max().unwrap_or(0));
+        let len = longest
+            .next_multiple_of(self.pad_multiple())
+            .min(c.max_positions.max(longest));
+        if longest > c.max_positions {
             return Err(super::ModelError::Invalid(format!(
                 "sequence of {len} tokens, the model takes {}",
                 c.max_positions
@@ -224,12 +317,27 @@ impl Encoder {
             mask.extend(std::iter::repeat_n(1f32, s.len()));
             mask.extend(std::iter::repeat_n(0f32, len - s.len()));
         }
-        let words = Tensor::from_vec(self.word_rows(&ids)?, (b, len, c.hidden), &self.device)?;
+        let words = match &self.word_table {
+            Some(table) => {
+                if let Some(&bad) = ids.iter().find(|&&id| id as usize >= c.vocab) {
+                    return Err(super::ModelError::Invalid(format!(
+                        "token id {bad} outside the embedding table"
+                    )));
+                }
+                let ids = Tensor::from_vec(ids, b * len, &self.device)?;
+                table.index_select(&ids, 0)?.reshape((b, len, c.hidden))?
+            }
+            None => Tensor::from_vec(self.word_rows(&ids)?, (b, len, c.hidden), &self.device)?,
+        };
         let x = words.broadcast_add(&self.pos_type.narrow(0, 0, len)?)?;
         let mut x = self.emb_ln.forward(&x)?;
         let mask = Tensor::from_vec(mask, (b, len), &self.device)?;
-        // 0 where attended, a large negative number where padded: [b, 1, 1, len].
-        let bias = ((mask.ones_like()? - &mask)? * -1e9f64)?.reshape((b, 1, 1, len))?;
+        // 0 where attended, a large negative number where padded: [b, 1, 1, len]. In f16
+        // -1e9 would be -inf and 0 * -inf NaN: -1e4 is as good (exp underflows to 0).
+        let big = if self.dtype == DType::F32 { -1e9 } else { -1e4 };
+        let bias = ((mask.ones_like()? - &mask)? * big)?
+            .to_dtype(self.dtype)?
+            .reshape((b, 1, 1, len))?;
         let heads = c.heads;
         let hd = c.hidden / heads;
         let scale = 1.0 / (hd as f64).sqrt();

@@ -23,7 +23,7 @@ pub const TOKENIZER: &str = "tokenizer.json";
 pub const TOKENIZER_CONFIG: &str = "tokenizer-config.json";
 /// The unigram vocabulary: u32 count, then per piece u32 length, UTF-8 bytes, f64 score.
 pub const VOCAB: &str = "vocab.bin";
-const MANIFEST: &str = "manifest.json";
+pub const MANIFEST: &str = "manifest.json";
 
 struct Source {
     package: &'static str,

@@ -5,6 +5,7 @@
 //! runs the transformer; [`heads`] turns embeddings into per-sentence probabilities that
 //! the rules fuse with their lexicon evidence (see `rules::SentenceScores`).
 
+pub mod bench;
 pub mod cpu;
 pub mod encoder;
 pub mod heads;
@@ -51,25 +52,88 @@ pub enum DeviceChoice {
 }
 
 pub fn device(choice: DeviceChoice) -> Result<Device> {
+    resolve_device(choice).map(|(d, _)| d)
+}
+
+/// Whether this binary was built with `--features cuda`.
+pub const CUDA_BUILT: bool = cfg!(feature = "cuda");
+
+/// The device for `choice`, and a note to show the user when `auto` fell back to the CPU
+/// on a CUDA build (no GPU, no driver). `cuda` on a build without CUDA, or with no usable
+/// GPU, is an error.
+pub fn resolve_device(choice: DeviceChoice) -> Result<(Device, Option<String>)> {
     match choice {
-        DeviceChoice::Cpu => Ok(Device::Cpu),
-        DeviceChoice::Cuda => {
-            if !candle_core::utils::cuda_is_available() {
-                return Err(ModelError::Invalid(
-                    "--device cuda: this build has no CUDA support (build with --features cuda)"
-                        .into(),
-                ));
+        DeviceChoice::Cpu => Ok((Device::Cpu, None)),
+        DeviceChoice::Cuda if !CUDA_BUILT => Err(ModelError::Invalid(
+            "--device cuda: this answerlint was built without the `cuda` feature \
+             (build it with `cargo build --release --features cuda`, see scripts/build-cuda.sh)"
+                .into(),
+        )),
+        DeviceChoice::Cuda => Device::new_cuda(0).map(|d| (d, None)).map_err(|e| {
+            ModelError::Invalid(format!(
+                "--device cuda: no usable CUDA GPU ({})",
+                first_line(&e.to_string())
+            ))
+        }),
+        DeviceChoice::Auto if !CUDA_BUILT => Ok((Device::Cpu, None)),
+        DeviceChoice::Auto => match Device::new_cuda(0) {
+            Ok(d) => Ok((d, None)),
+            Err(e) => Ok((
+                Device::Cpu,
+                Some(format!(
+                    "no usable CUDA GPU ({}); the sentence model runs on the CPU",
+                    first_line(&e.to_string())
+                )),
+            )),
+        },
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// How many sequences and padded tokens one encoder batch may hold on a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimits {
+    pub sequences: usize,
+    pub tokens: usize,
+}
+
+impl BatchLimits {
+    /// CPU: 32 sequences, [`MAX_BATCH_TOKENS`]. GPU: 1,024 sequences and 65,536 tokens
+    /// (see benches/README.md for the batch sizes measured on an H200).
+    /// `ANSWERLINT_BATCH=SEQUENCES[:TOKENS]` overrides both, for measuring.
+    pub fn for_device(device: &Device) -> BatchLimits {
+        let default = if device.is_cpu() {
+            BatchLimits {
+                sequences: 32,
+                tokens: MAX_BATCH_TOKENS,
             }
-            Ok(Device::new_cuda(0)?)
-        }
-        DeviceChoice::Auto => {
-            if candle_core::utils::cuda_is_available() {
-                if let Ok(d) = Device::new_cuda(0) {
-                    return Ok(d);
-                }
+        } else {
+            BatchLimits {
+                sequences: 1024,
+                tokens: 65_536,
             }
-            Ok(Device::Cpu)
-        }
+        };
+        std::env::var("ANSWERLINT_BATCH")
+            .ok()
+            .and_then(|v| BatchLimits::parse(&v, default))
+            .unwrap_or(default)
+    }
+
+    fn parse(v: &str, default: BatchLimits) -> Option<BatchLimits> {
+        let (seqs, tokens) = match v.split_once(':') {
+            Some((s, t)) => (s.trim().parse().ok()?, t.trim().parse().ok()?),
+            None => {
+                let s: usize = v.trim().parse().ok()?;
+                (s, default.tokens.max(s * 64))
+            }
+        };
+        (seqs > 0 && tokens >= 512).then_some(BatchLimits {
+            sequences: seqs,
+            tokens,
+        })
     }
 }
 
@@ -86,6 +150,10 @@ pub struct Model {
     pub encoder: Encoder,
     vocab: install::Vocab,
     pub heads: Option<Heads>,
+    /// Batch sizes for [`Model::embed_batched`] on this model's device.
+    pub limits: BatchLimits,
+    /// Messages for the user about how the model runs (a fallback to the CPU).
+    pub notes: Vec<String>,
 }
 
 impl Model {
@@ -105,6 +173,8 @@ impl Model {
             encoder,
             vocab,
             heads: None,
+            limits: BatchLimits::for_device(device),
+            notes: Vec::new(),
         })
     }
 
@@ -114,6 +184,18 @@ impl Model {
         let query = format!("{QUERY_PREFIX}{text}");
         let (tokenizer, map) = self.vocab.tokenizer_for(&[&query])?;
         self.windows(&tokenizer, &map, &query)
+    }
+
+    /// Token ids of many texts, window by window, with one tokenizer for all of them.
+    pub fn token_ids(&self, texts: &[&str]) -> Result<Vec<Vec<Vec<u32>>>> {
+        use rayon::prelude::*;
+        let queries: Vec<String> = texts.iter().map(|t| format!("{QUERY_PREFIX}{t}")).collect();
+        let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
+        let (tokenizer, map) = self.vocab.tokenizer_for(&refs)?;
+        queries
+            .par_iter()
+            .map(|q| self.windows(&tokenizer, &map, q))
+            .collect()
     }
 
     fn windows(
@@ -143,15 +225,29 @@ impl Model {
         Ok(windows)
     }
 
-    /// Sentence embeddings, batched by token length (sorted, dynamic padding). Texts longer
+    /// Sentence embeddings with the batch limits of the model's device.
+    pub fn embed_batched(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        self.embed_with(texts, self.limits)
+    }
+
+    /// Sentence embeddings, batched by token length (sorted, dynamic padding), at most
+    /// `batch_size` sequences and [`MAX_BATCH_TOKENS`] padded tokens a batch. Texts longer
     /// than the model's window are embedded window by window and averaged by token count.
     pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Vec<Vec<f32>>> {
-        let queries: Vec<String> = texts.iter().map(|t| format!("{QUERY_PREFIX}{t}")).collect();
-        let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
-        let (tokenizer, map) = self.vocab.tokenizer_for(&refs)?;
+        self.embed_with(
+            texts,
+            BatchLimits {
+                sequences: batch_size,
+                tokens: MAX_BATCH_TOKENS.max(self.limits.tokens.min(batch_size * 64)),
+            },
+        )
+    }
+
+    fn embed_with(&self, texts: &[&str], limits: BatchLimits) -> Result<Vec<Vec<f32>>> {
+        let windows = self.token_ids(texts)?;
         let mut items: Vec<(usize, Vec<u32>)> = Vec::new();
-        for (i, q) in queries.iter().enumerate() {
-            for w in self.windows(&tokenizer, &map, q)? {
+        for (i, ws) in windows.into_iter().enumerate() {
+            for w in ws {
                 items.push((i, w));
             }
         }
@@ -159,14 +255,17 @@ impl Model {
         order.sort_by_key(|&k| items[k].1.len());
         let h = self.encoder.config.hidden;
         let mut sums = vec![vec![0f32; h]; texts.len()];
-        // Batches of at most `batch_size` sequences and at most MAX_BATCH_TOKENS padded
-        // tokens: with lengths sorted, a batch is padded only to its own longest sequence.
+        // Batches of at most `limits.sequences` sequences and `limits.tokens` padded tokens:
+        // with lengths sorted, a batch is padded only to its own longest sequence (rounded
+        // up to the encoder's pad multiple).
+        let pad = self.encoder.pad_multiple();
         let mut chunks: Vec<&[usize]> = Vec::new();
         let mut start = 0;
         for end in 1..=order.len() {
             let next_too_big = end < order.len()
-                && (end + 1 - start > batch_size.max(1)
-                    || (end + 1 - start) * items[order[end]].1.len() > MAX_BATCH_TOKENS);
+                && (end + 1 - start > limits.sequences.max(1)
+                    || (end + 1 - start) * items[order[end]].1.len().next_multiple_of(pad)
+                        > limits.tokens);
             if end == order.len() || next_too_big {
                 chunks.push(&order[start..end]);
                 start = end;
@@ -202,7 +301,7 @@ impl crate::rules::Scorer for Model {
         let Some(heads) = &self.heads else {
             return Ok(vec![[None; crate::rules::Signal::COUNT]; texts.len()]);
         };
-        let emb = self.embed(texts, 32).map_err(|e| e.to_string())?;
+        let emb = self.embed_batched(texts).map_err(|e| e.to_string())?;
         Ok(emb.iter().map(|e| heads.probabilities(e)).collect())
     }
 
@@ -213,7 +312,7 @@ impl crate::rules::Scorer for Model {
         let Some(heads) = self.heads.as_ref().filter(|h| !h.prototypes.is_empty()) else {
             return Ok(vec![None; questions.len()]);
         };
-        let emb = self.embed(questions, 32).map_err(|e| e.to_string())?;
+        let emb = self.embed_batched(questions).map_err(|e| e.to_string())?;
         Ok(emb
             .iter()
             .map(|e| {
@@ -222,6 +321,10 @@ impl crate::rules::Scorer for Model {
                     .and_then(|(t, _)| crate::structure::SectionType::from_id(t))
             })
             .collect())
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.notes.clone()
     }
 
     fn calibration(
@@ -241,5 +344,44 @@ impl crate::rules::Scorer for Model {
             }
         }
         (t, v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_limits_from_the_environment_format() {
+        let d = BatchLimits {
+            sequences: 32,
+            tokens: 1024,
+        };
+        let p = |v: &str| BatchLimits::parse(v, d);
+        assert_eq!(
+            p("512:32768"),
+            Some(BatchLimits {
+                sequences: 512,
+                tokens: 32768
+            })
+        );
+        // Sequences alone: room for 64 tokens each, never less than the default.
+        assert_eq!(p("128").map(|l| l.tokens), Some(8192));
+        assert_eq!(p("4").map(|l| l.tokens), Some(1024));
+        for bad in ["", "0", "x", "8:100", "8:y"] {
+            assert_eq!(p(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn cpu_is_always_available_and_auto_falls_back_quietly_without_cuda() {
+        let (d, note) = resolve_device(DeviceChoice::Cpu).unwrap();
+        assert!(d.is_cpu() && note.is_none());
+        if !CUDA_BUILT {
+            let (d, note) = resolve_device(DeviceChoice::Auto).unwrap();
+            assert!(d.is_cpu() && note.is_none());
+            let e = resolve_device(DeviceChoice::Cuda).unwrap_err().to_string();
+            assert!(e.contains("`cuda` feature"), "{e}");
+        }
     }
 }

@@ -114,6 +114,10 @@ pub trait Scorer: Send + Sync {
     ) -> Result<Vec<Option<crate::structure::SectionType>>, String> {
         Ok(vec![None; questions.len()])
     }
+    /// Messages for the user about how the scorer runs (e.g. a GPU fallback to the CPU).
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The model's view of one sentence for one signal.
