@@ -16,7 +16,8 @@
 #      1,000 generated scripts;
 #   4. `check` with the model over the 10,000 generated scripts (files/s), and without it.
 # CUDA_LIBS=DIR[:DIR] names the library folders instead of searching for them; SAMPLE=N
-# compares findings on N generated scripts instead of 1,000 (for a dry run on a CPU).
+# compares findings on N generated scripts instead of 1,000 (for a dry run on a CPU);
+# KERNELS="" skips the bf16 and q4 comparisons.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pack=$(cd "${1:-$repo/.gpu}" && pwd)
@@ -86,7 +87,7 @@ timeout 150 "$bin" model bench --device cuda --texts $texts --batch 32,128,512,2
     --count 16384 --compare-cpu 2904 --reference tests/data/e5-reference.json ||
     fail "f16 bench (exit $?)"
 
-for kernel in bf16 q4; do
+for kernel in ${KERNELS-bf16 q4}; do
     section "encoder: $kernel"
     ANSWERLINT_GPU_MATMUL=$kernel timeout 90 "$bin" model bench --device cuda --texts $texts \
         --batch 32,512,2048 --count 16384 --compare-cpu 512 \

@@ -223,6 +223,14 @@ fn small_per_input_vocabulary_tokenizes_like_the_full_one() {
             .collect();
         assert_eq!(got, want, "{t:?}");
     }
+    // The tokenizer built for one input is reused for later inputs made of the same
+    // characters, and grown for new ones (the loop above went through both): one call for
+    // all the texts gives what one call per text gave.
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let batched = model().token_ids(&refs).unwrap();
+    for (t, got) in texts.iter().zip(batched) {
+        assert_eq!(got, model().token_windows(t).unwrap(), "{t:?}");
+    }
 }
 
 #[test]
@@ -290,4 +298,27 @@ Our return rate is 1.1%, see the back-office screenshot.
             "other"
         ]
     );
+}
+
+/// `embed_batched` embeds each distinct text once and serves repeats from its cache: the
+/// same vectors as embedding the texts directly, in the caller's order, duplicates included.
+#[test]
+fn batched_embeddings_dedupe_and_cache() {
+    let m = model();
+    let texts = [
+        "我们会尽快处理。",
+        "We ship within 24 hours.",
+        "我们会尽快处理。",
+        "Rest assured.",
+        "We ship within 24 hours.",
+    ];
+    let direct = m.embed(&texts, 8).unwrap();
+    let first = m.embed_batched(&texts).unwrap();
+    let again = m.embed_batched(&texts[1..4]).unwrap();
+    assert_eq!(first.len(), texts.len());
+    for (i, (a, b)) in direct.iter().zip(&first).enumerate() {
+        assert!(cosine(a, b) > 0.99999, "text {i}");
+    }
+    assert_eq!(first[0], first[2]);
+    assert_eq!(&again[..], &first[1..4]);
 }

@@ -34,6 +34,7 @@ pub struct BatchResult {
     pub batch: usize,
     pub sentences: usize,
     pub seconds: f64,
+    pub times: super::EmbedTimes,
 }
 
 /// Agreement of two sets of embeddings of the same texts.
@@ -47,6 +48,8 @@ pub struct Agreement {
 
 pub struct BenchReport {
     pub device: String,
+    /// Texts tokenised, and the seconds it took (part of every batch size's time).
+    pub tokenize: (usize, f64),
     pub kernel: &'static str,
     pub note: Option<String>,
     pub device_seconds: f64,
@@ -65,17 +68,29 @@ impl BenchReport {
         }
         s.push_str(&format!(
             "device start-up: {:.3} s; model load: {:.3} s\n\
-             default batch limits here: {} sequences, {} padded tokens\n\n",
-            self.device_seconds, self.load_seconds, self.limits.sequences, self.limits.tokens
+             default batch limits here: {} sequences, {} padded tokens\n\
+             tokenising {} texts: {:.3} s (included in the times below)\n\n",
+            self.device_seconds,
+            self.load_seconds,
+            self.limits.sequences,
+            self.limits.tokens,
+            self.tokenize.0,
+            self.tokenize.1
         ));
-        s.push_str("| batch | sentences | seconds | sentences/s |\n|---:|---:|---:|---:|\n");
+        s.push_str(
+            "| batch | sentences | seconds | sentences/s | tokenising s | encoder batches | encoder s |\n\
+             |---:|---:|---:|---:|---:|---:|---:|\n",
+        );
         for r in &self.results {
             s.push_str(&format!(
-                "| {} | {} | {:.3} | {:.0} |\n",
+                "| {} | {} | {:.3} | {:.0} | {:.3} | {} | {:.3} |\n",
                 r.batch,
                 r.sentences,
                 r.seconds,
-                r.sentences as f64 / r.seconds.max(1e-9)
+                r.sentences as f64 / r.seconds.max(1e-9),
+                r.times.tokenize,
+                r.times.batches,
+                r.times.encoder
             ));
         }
         for a in &self.agreements {
@@ -192,19 +207,27 @@ pub fn run(o: &BenchOptions, progress: &mut dyn FnMut(&str)) -> Result<BenchRepo
     let model = Model::load(&o.dir, &device)?;
     synchronize(&device)?;
     let load_seconds = t.elapsed().as_secs_f64();
+    progress("tokenising");
+    let t = Instant::now();
+    model.token_ids(&texts)?;
+    let tokenize = (texts.len(), t.elapsed().as_secs_f64());
     let mut results = Vec::new();
     for &batch in &o.batches {
         progress(&format!("batch {batch}: {} texts", texts.len()));
         // One warm-up batch (kernels loaded, memory pools grown).
-        model.embed(&texts[..batch.min(texts.len())], batch)?;
+        let limits = model.limits_for(batch);
+        let warm = texts.len().min(batch).min(256);
+        model.embed(&texts[..warm], batch)?;
         synchronize(&device)?;
+        let mut times = super::EmbedTimes::default();
         let t = Instant::now();
-        let n = model.embed(&texts, batch)?.len();
+        let n = model.embed_timed(&texts, limits, &mut times)?.len();
         synchronize(&device)?;
         results.push(BatchResult {
             batch,
             sentences: n,
             seconds: t.elapsed().as_secs_f64(),
+            times,
         });
     }
     let mut agreements = Vec::new();
@@ -239,6 +262,7 @@ pub fn run(o: &BenchOptions, progress: &mut dyn FnMut(&str)) -> Result<BenchRepo
     }
     Ok(BenchReport {
         device: describe(&device),
+        tokenize,
         kernel: model.encoder.kernel(),
         note,
         device_seconds,

@@ -343,6 +343,17 @@ pub struct Vocab {
     /// (start, length, score) of each piece in `bytes`, in id order.
     entries: Vec<(u32, u32, f64)>,
     min_id: u32,
+    /// The last tokenizer built and the characters it was built for: texts made of those
+    /// characters only get the same tokens from it (a piece with any other character
+    /// cannot match them), so batch after batch of similar text reuses one tokenizer.
+    last: std::sync::Mutex<Option<std::sync::Arc<Built>>>,
+}
+
+/// A tokenizer restricted to the pieces made of `chars`, and its ids in the full vocabulary.
+pub struct Built {
+    pub tokenizer: tokenizers::Tokenizer,
+    pub map: Vec<u32>,
+    chars: std::collections::HashSet<char>,
 }
 
 impl Vocab {
@@ -369,6 +380,7 @@ impl Vocab {
             bytes,
             entries,
             min_id,
+            last: Default::default(),
         })
     }
 
@@ -391,17 +403,38 @@ impl Vocab {
     }
 
     /// A tokenizer for `texts` and the map from its ids to the model's.
-    pub fn tokenizer_for(&self, texts: &[&str]) -> Result<(tokenizers::Tokenizer, Vec<u32>)> {
+    pub fn tokenizer_for(&self, texts: &[&str]) -> Result<std::sync::Arc<Built>> {
+        use rayon::prelude::*;
         use tokenizers::tokenizer::{NormalizedString, Normalizer};
+        // The characters of the texts and of their normalised forms, collected in parallel.
+        let sets = texts
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut chars = std::collections::HashSet::new();
+                for t in chunk {
+                    chars.extend(t.chars());
+                    if let Some(n) = self.base.get_normalizer() {
+                        let mut ns = NormalizedString::from(*t);
+                        n.normalize(&mut ns)
+                            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+                        chars.extend(ns.get().chars());
+                    }
+                }
+                Ok(chars)
+            })
+            .collect::<Result<Vec<std::collections::HashSet<char>>>>()?;
         let mut chars: std::collections::HashSet<char> = ['▁', ' '].into_iter().collect();
-        for t in texts {
-            chars.extend(t.chars());
-            if let Some(n) = self.base.get_normalizer() {
-                let mut ns = NormalizedString::from(*t);
-                n.normalize(&mut ns)
-                    .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
-                chars.extend(ns.get().chars());
+        for set in sets {
+            chars.extend(set);
+        }
+        let lock = || self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let last = lock().clone();
+        if let Some(last) = &last {
+            if chars.is_subset(&last.chars) {
+                return Ok(last.clone());
             }
+            // Grow the set, so that alternating inputs do not rebuild every time.
+            chars.extend(last.chars.iter().copied());
         }
         // The specials keep their ids (0..=3); then the lowest-scoring piece; then every
         // piece made only of characters in the input.
@@ -414,6 +447,13 @@ impl Vocab {
                 ids.push(id);
             }
         }
-        self.build(ids)
+        let (tokenizer, map) = self.build(ids)?;
+        let built = std::sync::Arc::new(Built {
+            tokenizer,
+            map,
+            chars,
+        });
+        *lock() = Some(built.clone());
+        Ok(built)
     }
 }

@@ -154,7 +154,22 @@ pub struct Model {
     pub limits: BatchLimits,
     /// Messages for the user about how the model runs (a fallback to the CPU).
     pub notes: Vec<String>,
+    /// Embeddings of texts already embedded by [`Model::embed_batched`] in this process:
+    /// batch review repeats template sentences across scripts, and a re-lint repeats the
+    /// unchanged ones. At most [`CACHE_ENTRIES`]; emptied when full.
+    cache: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<[f32]>>>,
 }
+
+/// Where [`Model::embed_timed`] spent its time, in seconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmbedTimes {
+    pub tokenize: f64,
+    pub encoder: f64,
+    pub batches: usize,
+}
+
+/// Texts whose embeddings [`Model::embed_batched`] keeps (about 1.6 KB each).
+pub const CACHE_ENTRIES: usize = 32_768;
 
 impl Model {
     /// Loads an installed model from `dir` (weights memory-mapped) with the committed heads.
@@ -175,6 +190,7 @@ impl Model {
             heads: None,
             limits: BatchLimits::for_device(device),
             notes: Vec::new(),
+            cache: Default::default(),
         })
     }
 
@@ -182,8 +198,8 @@ impl Model {
     /// windows that fit the model when the text is longer.
     pub fn token_windows(&self, text: &str) -> Result<Vec<Vec<u32>>> {
         let query = format!("{QUERY_PREFIX}{text}");
-        let (tokenizer, map) = self.vocab.tokenizer_for(&[&query])?;
-        self.windows(&tokenizer, &map, &query)
+        let built = self.vocab.tokenizer_for(&[&query])?;
+        self.windows(&built.tokenizer, &built.map, &query)
     }
 
     /// Token ids of many texts, window by window, with one tokenizer for all of them.
@@ -191,10 +207,10 @@ impl Model {
         use rayon::prelude::*;
         let queries: Vec<String> = texts.iter().map(|t| format!("{QUERY_PREFIX}{t}")).collect();
         let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
-        let (tokenizer, map) = self.vocab.tokenizer_for(&refs)?;
+        let built = self.vocab.tokenizer_for(&refs)?;
         queries
             .par_iter()
-            .map(|q| self.windows(&tokenizer, &map, q))
+            .map(|q| self.windows(&built.tokenizer, &built.map, q))
             .collect()
     }
 
@@ -225,26 +241,73 @@ impl Model {
         Ok(windows)
     }
 
-    /// Sentence embeddings with the batch limits of the model's device.
+    /// Sentence embeddings with the batch limits of the model's device; each distinct text
+    /// is embedded once, and texts embedded before in this process come from the cache.
     pub fn embed_batched(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        self.embed_with(texts, self.limits)
+        let lock = || self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<Option<Vec<f32>>> = {
+            let cache = lock();
+            texts
+                .iter()
+                .map(|t| cache.get(*t).map(|e| e.to_vec()))
+                .collect()
+        };
+        let mut seen = std::collections::HashSet::new();
+        let missing: Vec<&str> = texts
+            .iter()
+            .zip(&out)
+            .filter(|(t, e)| e.is_none() && seen.insert(**t))
+            .map(|(t, _)| *t)
+            .collect();
+        if !missing.is_empty() {
+            let computed = self.embed_with(&missing, self.limits)?;
+            let mut cache = lock();
+            if cache.len() + missing.len() > CACHE_ENTRIES {
+                cache.clear();
+            }
+            for (t, e) in missing.iter().zip(computed) {
+                cache.insert(t.to_string(), e.into());
+            }
+            for (t, slot) in texts.iter().zip(out.iter_mut()) {
+                if slot.is_none() {
+                    *slot = cache.get(*t).map(|e| e.to_vec());
+                }
+            }
+        }
+        Ok(out.into_iter().map(Option::unwrap_or_default).collect())
     }
 
     /// Sentence embeddings, batched by token length (sorted, dynamic padding), at most
     /// `batch_size` sequences and [`MAX_BATCH_TOKENS`] padded tokens a batch. Texts longer
     /// than the model's window are embedded window by window and averaged by token count.
     pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Vec<Vec<f32>>> {
-        self.embed_with(
-            texts,
-            BatchLimits {
-                sequences: batch_size,
-                tokens: MAX_BATCH_TOKENS.max(self.limits.tokens.min(batch_size * 64)),
-            },
-        )
+        self.embed_with(texts, self.limits_for(batch_size))
+    }
+
+    /// The limits [`Model::embed`] uses for `batch_size` sequences: room for 64 tokens
+    /// each within the device's token limit, and never less than [`MAX_BATCH_TOKENS`].
+    pub fn limits_for(&self, batch_size: usize) -> BatchLimits {
+        BatchLimits {
+            sequences: batch_size,
+            tokens: MAX_BATCH_TOKENS.max(self.limits.tokens.min(batch_size * 64)),
+        }
     }
 
     fn embed_with(&self, texts: &[&str], limits: BatchLimits) -> Result<Vec<Vec<f32>>> {
+        self.embed_timed(texts, limits, &mut EmbedTimes::default())
+    }
+
+    /// [`Model::embed`]'s work with its time split into tokenising and the encoder's
+    /// batches (host-side preparation, the forward pass, and copying the result back).
+    pub fn embed_timed(
+        &self,
+        texts: &[&str],
+        limits: BatchLimits,
+        times: &mut EmbedTimes,
+    ) -> Result<Vec<Vec<f32>>> {
+        let t = std::time::Instant::now();
         let windows = self.token_ids(texts)?;
+        times.tokenize += t.elapsed().as_secs_f64();
         let mut items: Vec<(usize, Vec<u32>)> = Vec::new();
         for (i, ws) in windows.into_iter().enumerate() {
             for w in ws {
@@ -273,11 +336,14 @@ impl Model {
         }
         for chunk in chunks {
             let seqs: Vec<Vec<u32>> = chunk.iter().map(|&k| items[k].1.clone()).collect();
+            let t = std::time::Instant::now();
             let emb = self
                 .encoder
                 .embed(&seqs)?
                 .to_device(&Device::Cpu)?
                 .to_vec2::<f32>()?;
+            times.encoder += t.elapsed().as_secs_f64();
+            times.batches += 1;
             for (&k, e) in chunk.iter().zip(emb) {
                 let (text, weight) = (items[k].0, items[k].1.len() as f32);
                 for (s, v) in sums[text].iter_mut().zip(e) {
