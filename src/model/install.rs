@@ -433,8 +433,13 @@ impl Vocab {
             if chars.is_subset(&last.chars) {
                 return Ok(last.clone());
             }
-            // Grow the set, so that alternating inputs do not rebuild every time.
-            chars.extend(last.chars.iter().copied());
+            // Grow the set while the inputs are of a size (batch after batch of one
+            // review), so that alternating ones do not rebuild every time; a small input
+            // after a large one gets a small tokenizer of its own (building costs about
+            // the size of the vocabulary kept).
+            if last.chars.len() <= 2 * chars.len() {
+                chars.extend(last.chars.iter().copied());
+            }
         }
         // The specials keep their ids (0..=3); then the lowest-scoring piece; then every
         // piece made only of characters in the input.
