@@ -458,7 +458,11 @@ impl Vocab {
             map,
             chars,
         });
-        *lock() = Some(built.clone());
+        // A much smaller one-off (the questions of a batch whose statements came first)
+        // does not push out the large tokenizer that the next batch will want.
+        if last.is_none_or(|l| 2 * built.chars.len() >= l.chars.len()) {
+            *lock() = Some(built.clone());
+        }
         Ok(built)
     }
 }
