@@ -10,7 +10,7 @@ use crate::document::Lang;
 use crate::engine::{Linter, Outcome, Settings};
 use crate::input::{discover, DiscoverOptions, Discovered};
 use crate::render::{self, Format, HumanOptions};
-use crate::rules::REGISTRY;
+use crate::rules::{RuleId, REGISTRY};
 use crate::Severity;
 
 const EXAMPLES: &str = "\
@@ -230,16 +230,21 @@ impl LintOptions {
     /// The linter these options ask for (the model loaded on first use), or the usage
     /// error to print.
     fn linter(&self, term: Terminal) -> Result<Linter, Output> {
-        for id in self.select.iter().flatten().chain(&self.ignore) {
-            if crate::rules::find(id).is_none() {
-                return Err(usage_error(format!(
-                    "unknown rule `{id}` in --select/--ignore; `answerlint rules` lists the rules"
-                )));
-            }
-        }
+        let ids = |names: &[String]| {
+            names
+                .iter()
+                .map(|id| {
+                    RuleId::from_name(id).ok_or_else(|| usage_error(format!(
+                        "unknown rule `{id}` in --select/--ignore; `answerlint rules` lists the rules"
+                    )))
+                })
+                .collect::<Result<Vec<RuleId>, Output>>()
+        };
+        let select = self.select.as_deref().map(ids).transpose()?;
+        let ignore = ids(&self.ignore)?;
         let settings = Settings {
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
+            select,
+            ignore,
             lang: match self.lang {
                 LangArg::Auto => None,
                 LangArg::Zh => Some(Lang::Zh),
@@ -816,7 +821,7 @@ fn report(args: ReportArgs, term: Terminal) -> Output {
         rules: crate::rules::REGISTRY
             .iter()
             .map(|r| RuleInfo {
-                id: r.meta().id.to_string(),
+                id: r.meta().id.as_str().to_string(),
                 severity: r.meta().default_severity.as_str().to_string(),
                 summary: r.meta().summary.to_string(),
             })
@@ -1141,7 +1146,7 @@ fn apply_fixes(
                 reason: String::new(),
             },
         );
-        let (current, count) = crate::fix::fix_until_stable(
+        let (current, count) = crate::engine::fix_until_stable(
             linter,
             taken,
             crate::fix::FixMode {
@@ -1215,7 +1220,7 @@ mod tests {
         };
         // Someone saves the file while it is being fixed.
         std::fs::write(&f, "我们的复购率36%。\n").unwrap();
-        let (fixed, n) = crate::fix::fix_until_stable(
+        let (fixed, n) = crate::engine::fix_until_stable(
             &mut linter,
             Outcome::Linted(r),
             crate::fix::FixMode::fixes(true),

@@ -82,3 +82,24 @@ fn lists_are_large_enough() {
         }
     }
 }
+
+/// The categories each list allows in code are the ones lexicons/FORMAT.md documents.
+#[test]
+fn categories_match_the_format_document() {
+    let format = include_str!("../lexicons/FORMAT.md");
+    for list in List::ALL {
+        let file = format!("{}.tsv", list.name());
+        let row = format
+            .lines()
+            .find(|l| l.starts_with(&format!("| {file} |")))
+            .unwrap_or_else(|| panic!("lexicons/FORMAT.md has no row for {file}"));
+        let documented: Vec<&str> = row
+            .split('|')
+            .nth(2)
+            .expect("a categories column")
+            .split(',')
+            .map(str::trim)
+            .collect();
+        assert_eq!(documented, list.categories(), "{file}");
+    }
+}

@@ -2,8 +2,10 @@
 //! once and shared, read-only, by every rule.
 
 pub mod figures;
+pub mod hedges;
 pub mod lang;
 pub mod line_index;
+pub mod placeholder;
 pub mod sentence;
 pub mod suppress;
 pub mod tokens;
@@ -11,8 +13,10 @@ pub mod tokens;
 use std::ops::Range;
 
 pub use figures::{Figure, FigureKind, NonFigure, NonFigureKind};
+pub use hedges::hedged;
 pub use lang::Lang;
 pub use line_index::{LineIndex, Position};
+pub use placeholder::{has_placeholder, placeholder_re};
 pub use sentence::BlockKind;
 pub use suppress::Suppressions;
 pub use tokens::{Pos, Token};
@@ -409,6 +413,19 @@ fn is_quoted(text: &str, sentence: Span, span: Span) -> bool {
     // Straight quotes: an odd number before and at least one after.
     let n = before.matches('"').count();
     n % 2 == 1 && after.contains('"')
+}
+
+/// Whether a sentence is answer text a rule should judge: not a heading (the question)
+/// and not itself a question.
+pub fn is_statement(doc: &Document, si: usize) -> bool {
+    let s = &doc.sentences[si];
+    if s.kind == BlockKind::Heading {
+        return false;
+    }
+    let t = doc
+        .sentence_text(si)
+        .trim_end_matches(['”', '"', '）', ')', '」']);
+    !(t.ends_with('？') || t.ends_with('?'))
 }
 
 #[cfg(test)]

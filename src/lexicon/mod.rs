@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::document::Lang;
+use crate::lang::Lang;
 
 /// The phrase lists. The order is the order of the files in the table of
 /// `lexicons/FORMAT.md`.

@@ -18,7 +18,7 @@ use super::heads::{Head, Heads, Prototype, SIGNALS};
 use super::{Model, ModelError, Result};
 use crate::document::{DocOptions, Document, Lang};
 use crate::engine::{run_rules, Resolved, Settings};
-use crate::rules::Signal;
+use crate::rules::{RuleId, Signal};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Example {
@@ -104,16 +104,16 @@ pub fn fuse(
 pub fn lexicon_predictions(text: &str) -> [bool; Signal::COUNT] {
     let resolved = Resolved::defaults();
     let doc = Document::build(text.to_string(), &resolved.lexicons, DocOptions::default());
-    let fired = |rule: &str| {
+    let fired = |rule: RuleId| {
         let s = Settings {
-            select: Some(vec![rule.to_string()]),
+            select: Some(vec![rule]),
             ..Default::default()
         };
         !run_rules(&doc, &resolved, &s, None).is_empty()
     };
     let mut out = [false; Signal::COUNT];
-    out[Signal::VagueCommitment as usize] = fired("vague-commitment");
-    out[Signal::HedgedFigure as usize] = fired("hedged-figure");
+    out[Signal::VagueCommitment as usize] = fired(RuleId::VagueCommitment);
+    out[Signal::HedgedFigure as usize] = fired(RuleId::HedgedFigure);
     out[Signal::BusinessFigure as usize] = doc.figures.iter().any(|f| f.is_business());
     out[Signal::Evidence as usize] = doc.sentences.iter().any(|s| s.evidence.specific.is_some());
     out

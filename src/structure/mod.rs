@@ -14,14 +14,14 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::document::{BlockKind, Document, FigureKind, Lang, Pos};
 use crate::lexicon::{Lexicons, List};
 use crate::Span;
 
 /// What a question is about, which decides the checks its answer gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SectionType {
     CoreStrength,
@@ -370,7 +370,7 @@ impl Script {
         sections.retain(|s| {
             s.answer
                 .clone()
-                .any(|si| crate::rules::is_statement(doc, si))
+                .any(|si| crate::document::is_statement(doc, si))
         });
 
         let mut covered: Vec<&'static str> = Vec::new();
@@ -444,7 +444,7 @@ impl Section {
     pub fn verifiable(&self, doc: &Document) -> bool {
         self.answer.clone().any(|si| {
             let s = &doc.sentences[si];
-            crate::rules::is_statement(doc, si)
+            crate::document::is_statement(doc, si)
                 && (!s.figures.is_empty()
                     || doc.has_identifier(si)
                     || s.evidence.specific.is_some()
@@ -740,7 +740,7 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     let answer: Vec<usize> = sec
         .answer
         .clone()
-        .filter(|&si| crate::rules::is_statement(doc, si))
+        .filter(|&si| crate::document::is_statement(doc, si))
         .collect();
     let mut parts: Vec<Span> = Vec::new();
     // Arrows: the line that has them, cut at each arrow.
@@ -919,7 +919,7 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
             List::Evidence if e.category != "generic" => proof = true,
             // A hedge on the deadline figure itself, as hedged-figure attaches them.
             List::Hedge if hedge.is_none() => {
-                let on_deadline = crate::rules::hedged_figure::hedged(doc, lx, m)
+                let on_deadline = crate::document::hedged(doc, lx, m)
                     .is_some_and(|f| deadline.is_some_and(|(_, d)| d == f.span));
                 if on_deadline {
                     hedge = Some(m.span);
@@ -984,7 +984,7 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         vague_timing,
         action,
         proof,
-        pending: crate::rules::has_placeholder(span.slice(&doc.text)),
+        pending: crate::document::has_placeholder(span.slice(&doc.text)),
     }
 }
 
