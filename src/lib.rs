@@ -5,7 +5,7 @@
 //! architecture notes check the main boundaries):
 //!
 //! ```text
-//! cli            arguments, printing, exit codes, model install and training (the only printer)
+//! (binary) cli    arguments, printing, progress, exit codes, model install and training
 //!  └ render, report   outcomes → text: human, JSON, SARIF...; CSV, HTML, Markdown reports
 //!     └ engine        files → outcomes: config lookup, cache, model pass, rules, merge, fix loop
 //!        └ fix, rewrite   applying edits; the three-tier template (config's [template] reads it)
@@ -19,11 +19,12 @@
 //! ```
 //!
 //! [`config`] (answerlint.toml) sits beside the engine that resolves it; [`cache`] is the
-//! engine's. The library never prints: progress and notices go back to the caller.
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+//! engine's. The library never prints (the crate denies `print_stdout`/`print_stderr`):
+//! it returns text, notices and outcomes, and reports progress through callbacks; the
+//! command line (`src/cli/`, part of the binary) draws and prints.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cache;
-pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
