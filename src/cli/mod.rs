@@ -7,12 +7,15 @@
 //! - `report`: `report` (HTML, Markdown, CSV).
 //! - `model`: `model install`, `model status`, `train`; loading the model for `check`.
 //! - `output`: the printer, progress bars, exit codes.
+//! - `train`: training the classifier heads (`answerlint train`), which lints the corpus
+//!   with the engine and so sits above it, outside the library's model layer.
 
 mod args;
 mod check;
 mod model;
 mod output;
 mod report;
+mod train;
 
 use std::io::{Read, Write};
 

@@ -88,13 +88,13 @@ pub(super) fn train(args: &TrainArgs, term: Terminal) -> Output {
         Err(e) => return usage_error(e.to_string()),
     };
     let report = match with_progress(term, |step| {
-        answerlint::model::train::train(&model, &args.data, &dir, step)
+        super::train::train(&model, &args.data, &dir, step)
     }) {
         Ok(r) => r,
         Err(e) => return usage_error(e.to_string()),
     };
     let heads = serde_json::to_string(&report.heads).unwrap_or_default();
-    let table = answerlint::model::train::metrics_table(&report);
+    let table = super::train::metrics_table(&report);
     let mut metrics = format!(
         "Held-out split: {} zh and {} en sentences (training: {} zh, {} en). Date: {}.\n\n{table}",
         report.heldout_counts[0],

@@ -11,7 +11,6 @@ pub mod heads;
 pub mod install;
 pub mod q4;
 pub mod signal;
-pub mod train;
 
 use std::path::{Path, PathBuf};
 
