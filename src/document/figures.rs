@@ -833,22 +833,21 @@ const DEADLINE_VERBS: &[&str] = &[
     "refund", "arrive", "dispatch", "resolve",
 ];
 
-/// The last `n` bytes of `s` or a little less, on a character boundary.
+/// The last `n` characters of `s` (all of it when shorter): the words before a figure.
 fn tail(s: &str, n: usize) -> &str {
-    let mut i = s.len().saturating_sub(n);
-    while !s.is_char_boundary(i) {
-        i += 1;
+    match n.checked_sub(1).and_then(|k| s.char_indices().rev().nth(k)) {
+        Some((i, _)) => &s[i..],
+        None if n == 0 => "",
+        None => s,
     }
-    &s[i..]
 }
 
-/// The first `n` bytes of `s` or a little less, on a character boundary.
+/// The first `n` characters of `s` (all of it when shorter): the words after a figure.
 fn head(s: &str, n: usize) -> &str {
-    let mut i = n.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
     }
-    &s[..i]
 }
 
 const FUNCTION_WORDS: &[&str] = &[

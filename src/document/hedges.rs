@@ -5,13 +5,13 @@
 use crate::lang::Lang;
 use crate::lexicon::Lexicons;
 
-use super::{Document, Figure, FigureKind, LexMatch};
+use super::{Document, Figure, FigureKind, LexMatch, Window};
 
-/// Largest gap in bytes between a hedge before a figure and the figure: room for 在,
-/// "within", "in", "takes".
-const MAX_GAP_BEFORE: usize = 14;
+/// Largest gap between a hedge before a figure and the figure: room for 在, "within",
+/// "in", "takes".
+pub const HEDGE_BEFORE: Window = Window::new(40, 5);
 /// Largest gap between a figure and a hedge after it.
-const MAX_GAP_AFTER: usize = 3;
+const HEDGE_AFTER: Window = Window::new(3, 1);
 
 /// The figure a hedge match softens: the next figure after a `before` hedge (一般3天,
 /// "around 97%"), the figure just before an `after` hedge (3天左右, "72 hours or so"),
@@ -19,20 +19,16 @@ const MAX_GAP_AFTER: usize = 3;
 pub fn hedged<'d>(doc: &'d Document, lx: &Lexicons, m: &LexMatch) -> Option<&'d Figure> {
     let figures = doc.sentence_figures(m.sentence as usize);
     let e = lx.entry(m.entry);
-    let (max_gap, max_words) = if e.lang == Lang::En {
-        (40, 5)
-    } else {
-        (MAX_GAP_BEFORE, 2)
-    };
+    let max_words = if e.lang == Lang::En { 5 } else { 2 };
     let fig = match e.category.as_str() {
         "before" => figures.iter().find(|f| {
             f.span.start >= m.span.end
-                && f.span.start - m.span.end <= max_gap
+                && HEDGE_BEFORE.covers(&doc.text, m.span.end, f.span.start, e.lang)
                 && gap_ok(&doc.text[m.span.end..f.span.start], max_words)
         }),
         "after" => figures.iter().rev().find(|f| {
             f.span.end <= m.span.start
-                && m.span.start - f.span.end <= MAX_GAP_AFTER
+                && HEDGE_AFTER.covers(&doc.text, f.span.end, m.span.start, e.lang)
                 && gap_ok(&doc.text[f.span.end..m.span.start], 1)
         }),
         _ => None,

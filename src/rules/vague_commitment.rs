@@ -39,7 +39,7 @@
 //! `[lexicon.zh.vague-commitment] add = ["包在我们身上"], except = ["争取时间"]`.
 
 use crate::diagnostic::RuleId;
-use crate::document::{Cancel, Document, Lang};
+use crate::document::{Cancel, Document, Lang, Window};
 use crate::lexicon::{Entry, List};
 use crate::{Diagnostic, Severity};
 
@@ -47,6 +47,9 @@ use super::phrase::{model_finding, Accept, At, Candidate, Hit, PhraseRule};
 use super::{commitment, msg, RuleMeta, Signal};
 
 pub struct VagueCommitment;
+
+/// How close a figure after a hedge word makes it hedged-figure's finding (尽量24小时内).
+const HEDGE_ON_FIGURE: Window = Window::new(14, 5);
 
 static META: RuleMeta = RuleMeta {
     id: RuleId::VagueCommitment,
@@ -107,10 +110,10 @@ impl PhraseRule for VagueCommitment {
             .sentence_matches(si)
             .iter()
             .any(|h| h.list == List::Hedge && h.span == m.span)
-            && doc
-                .sentence_figures(si)
-                .iter()
-                .any(|f| f.span.start >= m.span.end && f.span.start - m.span.end <= 14)
+            && doc.sentence_figures(si).iter().any(|f| {
+                f.span.start >= m.span.end
+                    && HEDGE_ON_FIGURE.covers(&doc.text, m.span.end, f.span.start, e.lang)
+            })
         {
             return None;
         }

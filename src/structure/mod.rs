@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::document::{BlockKind, Document, FigureKind, Lang, Pos};
+use crate::document::{BlockKind, Document, FigureKind, Lang, Pos, Window};
 use crate::lexicon::{Lexicons, List};
 use crate::Span;
 
@@ -812,14 +812,15 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     out.into_iter().map(|p| step(doc, lx, p)).collect()
 }
 
-/// Most bytes between a comma and the deadline that opens the next clause (并在, "and
-/// within ").
-const DEADLINE_LEAD: usize = 11;
+/// Most characters between a comma and the deadline that opens the next clause (并在,
+/// "and within ").
+const DEADLINE_LEAD: Window = Window::new(11, 4);
 
 /// Clauses of a sentence: cut at semicolons, and at commas followed by a sequence word
 /// or a deadline (联系买家，24小时内补发).
 fn clauses(doc: &Document, si: usize) -> Vec<Span> {
     let span = doc.sentences[si].span;
+    let lang = doc.sentences[si].lang;
     let text = span.slice(&doc.text);
     let mut cuts = vec![0usize];
     for (i, c) in text.char_indices() {
@@ -836,7 +837,7 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
                     && doc.sentence_figures(si).iter().any(|f| {
                         f.deadline
                             && f.span.start >= rest.start
-                            && f.span.start - rest.start <= DEADLINE_LEAD
+                            && DEADLINE_LEAD.covers(&doc.text, rest.start, f.span.start, lang)
                             && !text[after..f.span.start - span.start].contains(['，', ','])
                     });
                 if deadline_next || starts_with_sequence(doc, rest) {
