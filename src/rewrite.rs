@@ -228,7 +228,7 @@ pub fn three_tier(
             .deadline
             .map(|(_, d)| d.slice(text).to_string())
             .unwrap_or_else(|| tpl.missing_deadline.clone());
-        let action = action_text(doc, s, tpl);
+        let action = action_text(doc, lx, s, tpl);
         let action = if action.chars().any(char::is_alphanumeric) {
             action
         } else {
@@ -303,10 +303,10 @@ fn tidy(t: &str) -> &str {
 
 /// A step's text without its deadline (在24小时内, "within 24 hours"), its hedge, and the
 /// sequence word before it (第二步, then).
-fn action_text(doc: &Document, s: &Step, tpl: &TierTemplate) -> String {
+fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> String {
     let text = &doc.text;
     let mut cut: Vec<Span> = Vec::new();
-    let skip = sequence_prefix(doc, s.span);
+    let skip = sequence_prefix(doc, lx, s.span);
     if skip > 0 {
         cut.push(Span::new(s.span.start, s.span.start + skip));
     }

@@ -34,7 +34,7 @@
 
 use crate::diagnostic::RuleId;
 use crate::document::{clause_start, Document, Lang};
-use crate::lexicon::List;
+use crate::lexicon::{Lexicons, List};
 use crate::structure::{Section, SectionType};
 use crate::{Diagnostic, Severity, Source};
 
@@ -51,11 +51,6 @@ static META: RuleMeta = RuleMeta {
     fixable: false,
     structural: false,
 };
-
-const NEGATIONS_ZH: &[&str] = &["没有", "没", "不", "未", "无"];
-const NEGATIONS_EN: &[&str] = &[
-    "not", "no", "don't", "do not", "never", "without", "haven't", "doesn't",
-];
 
 impl PhraseRule for UnverifiablePlan {
     fn meta(&self) -> &'static RuleMeta {
@@ -75,7 +70,7 @@ impl PhraseRule for UnverifiablePlan {
         si: usize,
         out: &mut Vec<Diagnostic>,
     ) -> bool {
-        if doc.has_identifier(si) || negated(doc, si, doc.sentences[si].span.start) {
+        if doc.has_identifier(si) || negated(doc, cx.lexicons, si, doc.sentences[si].span.start) {
             return true;
         }
         let Some(m) = doc.sentence_matches(si).iter().find(|m| {
@@ -85,7 +80,9 @@ impl PhraseRule for UnverifiablePlan {
         }) else {
             return true;
         };
-        if doc.cancel_reason(cx.lexicons, si, m.span).is_some() || negated(doc, si, m.span.start) {
+        if doc.cancel_reason(cx.lexicons, si, m.span).is_some()
+            || negated(doc, cx.lexicons, si, m.span.start)
+        {
             return true;
         }
         let phrase = m.span.slice(&doc.text);
@@ -114,7 +111,7 @@ impl PhraseRule for UnverifiablePlan {
                 "contract" | "certificate" => false,
                 _ => has_name(doc, cx, si),
             };
-        (!ok && !negated(doc, si, m.span.start)).then(|| Accept::at(m.span))
+        (!ok && !negated(doc, cx.lexicons, si, m.span.start)).then(|| Accept::at(m.span))
     }
 
     fn message(&self, c: &Candidate, _a: &Accept, lang: Lang) -> String {
@@ -169,18 +166,6 @@ fn has_name(doc: &Document, cx: &Context, si: usize) -> bool {
         || has_proper_name(doc, si)
 }
 
-/// Words that introduce a safety-stock figure.
-const SAFETY_STOCK: &[&str] = &[
-    "安全库存",
-    "备货",
-    "库存",
-    "备库",
-    "safety stock",
-    "buffer stock",
-    "stock",
-    "inventory",
-];
-
 /// Section level: an answer about logistics delays needs a contract or agreement with its
 /// identifier, a named backup carrier, and a safety-stock figure.
 fn check_delay_plan(doc: &Document, cx: &Context, sec: &Section, out: &mut Vec<Diagnostic>) {
@@ -199,8 +184,10 @@ fn check_delay_plan(doc: &Document, cx: &Context, sec: &Section, out: &mut Vec<D
             }
         }
         let text = doc.sentence_text(si).to_lowercase();
-        stock |=
-            SAFETY_STOCK.iter().any(|w| text.contains(w)) && !doc.sentence_figures(si).is_empty();
+        stock |= cx
+            .lexicons
+            .any_word(List::SafetyStock, |w| text.contains(w))
+            && !doc.sentence_figures(si).is_empty();
     }
     let lang = sec.lang(doc);
     let mut missing = Vec::new();
@@ -286,17 +273,23 @@ fn certified_after(rest: &str) -> bool {
     .any(|w| r.starts_with(w))
 }
 
-fn negated(doc: &Document, si: usize, at: usize) -> bool {
+/// Whether the clause before `at` holds a negation (`negation.tsv`): Chinese and
+/// multi-word entries anywhere in it, one-word English entries as whole words.
+fn negated(doc: &Document, lx: &Lexicons, si: usize, at: usize) -> bool {
     let start = clause_start(&doc.text, doc.sentences[si].span.start, at);
     let before = &doc.text[start..at];
     let lower = before.to_ascii_lowercase();
-    NEGATIONS_ZH.iter().any(|n| before.contains(n))
-        || lower
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
-            .any(|w| NEGATIONS_EN.contains(&w))
-        || NEGATIONS_EN
-            .iter()
-            .any(|n| n.contains(' ') && lower.contains(n))
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        .collect();
+    lx.words(List::Negation).any(|e| {
+        let n = e.phrase.as_str();
+        if e.lang == Lang::En {
+            words.contains(&n) || (n.contains(' ') && lower.contains(n))
+        } else {
+            before.contains(n)
+        }
+    })
 }
 
 #[cfg(test)]

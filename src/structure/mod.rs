@@ -17,7 +17,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::document::{BlockKind, Document, FigureKind, Lang, Pos, Window};
-use crate::lexicon::{Lexicons, List};
+use crate::lexicon::{Entry, Lexicons, List};
 use crate::Span;
 
 /// What a question is about, which decides the checks its answer gets.
@@ -552,110 +552,6 @@ pub struct Step {
 
 const ARROWS: &[&str] = &["→", "->", "⇒", "=>", "⟶", "➔", "➜"];
 
-const SEQUENCE_WORDS: &[&str] = &[
-    "第一步",
-    "第二步",
-    "第三步",
-    "第四步",
-    "第一级",
-    "第二级",
-    "第三级",
-    "第四级",
-    "一级",
-    "二级",
-    "三级",
-    "首先",
-    "其次",
-    "然后",
-    "接着",
-    "随后",
-    "之后",
-    "最后",
-    "再次",
-    "第一阶段",
-    "第二阶段",
-    "第三阶段",
-    "第一层",
-    "第二层",
-    "第三层",
-    "first",
-    "firstly",
-    "second",
-    "secondly",
-    "third",
-    "thirdly",
-    "then",
-    "next",
-    "after that",
-    "afterwards",
-    "finally",
-    "lastly",
-    "tier 1",
-    "tier 2",
-    "tier 3",
-    "tier one",
-    "tier two",
-    "tier three",
-    "step 1",
-    "step 2",
-    "step 3",
-    "level 1",
-    "level 2",
-    "level 3",
-];
-/// Timings with no figure: a step that has only these has no checkable deadline.
-const VAGUE_TIMING_WORDS: &[&str] = &[
-    "之后",
-    "然后",
-    "随后",
-    "后续",
-    "稍后",
-    "事后",
-    "尽快",
-    "及时",
-    "马上",
-    "立即",
-    "第一时间",
-    "过后",
-    "接着",
-    "再",
-    "later",
-    "afterwards",
-    "after that",
-    "then",
-    "soon",
-    "asap",
-    "as soon as possible",
-    "promptly",
-    "eventually",
-    "in due course",
-    "right away",
-    "immediately",
-    "shortly",
-];
-/// Deadlines written in words, in hours.
-const WORD_DEADLINE_PHRASES: &[&str] = &[
-    "当天",
-    "当日",
-    "同日",
-    "次日",
-    "隔日",
-    "第二天",
-    "次工作日",
-    "by end of day",
-    "end of day",
-    "by the end of the day",
-    "same day",
-    "same-day",
-    "next business day",
-    "next working day",
-    "next day",
-];
-/// Hours for each of [`WORD_DEADLINE_PHRASES`], in the same order.
-const WORD_DEADLINE_HOURS: [f64; 15] = [
-    12.0, 12.0, 12.0, 24.0, 24.0, 24.0, 24.0, 12.0, 12.0, 12.0, 12.0, 12.0, 24.0, 24.0, 24.0,
-];
-
 /// Hours in one unit of a duration as the figure scanner writes it.
 pub fn unit_hours(unit: &str) -> Option<f64> {
     let u = unit.to_ascii_lowercase();
@@ -684,39 +580,16 @@ pub fn unit_hours(unit: &str) -> Option<f64> {
     })
 }
 
-/// A word list with its case-insensitive automaton, built on first use.
-struct Words {
-    list: &'static [&'static str],
-    ac: OnceLock<aho_corasick::AhoCorasick>,
-}
-
-impl Words {
-    const fn new(list: &'static [&'static str]) -> Words {
-        Words {
-            list,
-            ac: OnceLock::new(),
-        }
-    }
-
-    fn automaton(&self) -> &aho_corasick::AhoCorasick {
-        self.ac.get_or_init(|| {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(self.list)
-                .expect("word automaton")
-        })
-    }
-}
-
-static SEQUENCE: Words = Words::new(SEQUENCE_WORDS);
-static VAGUE_TIMING: Words = Words::new(VAGUE_TIMING_WORDS);
-static DEADLINE_WORDS: Words = Words::new(WORD_DEADLINE_PHRASES);
-
-/// The earliest of `words` in `span` on word boundaries: its span and index in the list.
-fn find_word(doc: &Document, span: Span, words: &Words) -> Option<(Span, usize)> {
+/// The earliest word of a word list in `span` on word boundaries (the longest where
+/// several start there): its span and entry.
+fn find_word<'l>(
+    doc: &Document,
+    lx: &'l Lexicons,
+    span: Span,
+    list: List,
+) -> Option<(Span, &'l Entry)> {
     let text = span.slice(&doc.text);
-    words
-        .automaton()
+    lx.word_automaton(list)
         .find_overlapping_iter(text)
         .map(|m| {
             (
@@ -726,6 +599,16 @@ fn find_word(doc: &Document, span: Span, words: &Words) -> Option<(Span, usize)>
         })
         .filter(|(s, _)| doc.is_boundary(s.start) && doc.is_boundary(s.end))
         .min_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)))
+        .map(|(s, i)| (s, lx.word_entry(list, i)))
+}
+
+/// Hours a word deadline stands for, by its category in `word-deadline.tsv`.
+fn word_deadline_hours(e: &Entry) -> f64 {
+    if e.category == "same-day" {
+        12.0
+    } else {
+        24.0
+    }
 }
 
 /// Sentences that overlap `span`.
@@ -798,10 +681,10 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     // Paragraphs: clauses, a new step at each deadline or sequence word.
     let mut out: Vec<Span> = Vec::new();
     for &si in &answer {
-        for clause in clauses(doc, si) {
-            let starts_step = deadline(doc, clause).is_some()
-                || starts_with_sequence(doc, clause)
-                || find_word(doc, clause, &VAGUE_TIMING).is_some();
+        for clause in clauses(doc, lx, si) {
+            let starts_step = deadline(doc, lx, clause).is_some()
+                || starts_with_sequence(doc, lx, clause)
+                || find_word(doc, lx, clause, List::VagueTiming).is_some();
             match out.last_mut() {
                 Some(last) if !starts_step => last.end = clause.end,
                 _ if starts_step => out.push(clause),
@@ -818,7 +701,7 @@ const DEADLINE_LEAD: Window = Window::new(11, 4);
 
 /// Clauses of a sentence: cut at semicolons, and at commas followed by a sequence word
 /// or a deadline (联系买家，24小时内补发).
-fn clauses(doc: &Document, si: usize) -> Vec<Span> {
+fn clauses(doc: &Document, lx: &Lexicons, si: usize) -> Vec<Span> {
     let span = doc.sentences[si].span;
     let lang = doc.sentences[si].lang;
     let text = span.slice(&doc.text);
@@ -832,7 +715,7 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
                 // "First, within 2 hours": a sequence word alone is no clause.
                 let last = *cuts.last().unwrap();
                 let piece = Span::new(span.start + last, span.start + i);
-                let only_sequence = sequence_prefix(doc, piece) >= piece.len();
+                let only_sequence = sequence_prefix(doc, lx, piece) >= piece.len();
                 let deadline_next = !only_sequence
                     && doc.sentence_figures(si).iter().any(|f| {
                         f.deadline
@@ -840,7 +723,7 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
                             && DEADLINE_LEAD.covers(&doc.text, rest.start, f.span.start, lang)
                             && !text[after..f.span.start - span.start].contains(['，', ','])
                     });
-                if deadline_next || starts_with_sequence(doc, rest) {
+                if deadline_next || starts_with_sequence(doc, lx, rest) {
                     cuts.push(after);
                 }
             }
@@ -855,13 +738,13 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
         .collect()
 }
 
-fn starts_with_sequence(doc: &Document, span: Span) -> bool {
-    sequence_prefix(doc, span) > 0
+fn starts_with_sequence(doc: &Document, lx: &Lexicons, span: Span) -> bool {
+    sequence_prefix(doc, lx, span) > 0
 }
 
 /// Bytes at the start of `span` that a sequence word takes (第二步，, "Then "), with a
 /// connective before it and punctuation after it; 0 when there is none.
-pub(crate) fn sequence_prefix(doc: &Document, span: Span) -> usize {
+pub(crate) fn sequence_prefix(doc: &Document, lx: &Lexicons, span: Span) -> usize {
     let full = span.slice(&doc.text);
     let mut text = full.trim_start();
     for c in ["and ", "And ", "并且", "而且", "并"] {
@@ -871,8 +754,8 @@ pub(crate) fn sequence_prefix(doc: &Document, span: Span) -> usize {
         }
     }
     let at = span.start + full.len() - text.len();
-    let Some(end) = SEQUENCE
-        .automaton()
+    let Some(end) = lx
+        .word_automaton(List::Sequence)
         .find_overlapping_iter(text)
         .take_while(|m| m.start() == 0)
         .filter(|m| doc.is_boundary(at + m.end()))
@@ -891,12 +774,13 @@ pub(crate) fn sequence_prefix(doc: &Document, span: Span) -> usize {
 
 /// The first deadline in `span`: a duration figure, or a word deadline (次日, "next
 /// business day"), in hours.
-fn deadline(doc: &Document, span: Span) -> Option<(f64, Span)> {
+fn deadline(doc: &Document, lx: &Lexicons, span: Span) -> Option<(f64, Span)> {
     let fig = sentences_in(doc, span)
         .flat_map(|si| doc.sentence_figures(si))
         .filter(|f| span.contains(f.span) && f.kind == FigureKind::Duration)
         .find_map(|f| Some((f.upper.unwrap_or(f.value) * unit_hours(&f.unit)?, f.span)));
-    let word = find_word(doc, span, &DEADLINE_WORDS).map(|(s, i)| (WORD_DEADLINE_HOURS[i], s));
+    let word =
+        find_word(doc, lx, span, List::WordDeadline).map(|(s, e)| (word_deadline_hours(e), s));
     match (fig, word) {
         (Some(f), Some(w)) => Some(if w.1.start < f.1.start { w } else { f }),
         (f, w) => f.or(w),
@@ -904,7 +788,7 @@ fn deadline(doc: &Document, span: Span) -> Option<(f64, Span)> {
 }
 
 fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
-    let deadline = deadline(doc, span);
+    let deadline = deadline(doc, lx, span);
     let within = sentences_in(doc, span);
     let matches = within
         .clone()
@@ -977,7 +861,7 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
     }
     let vague_timing = match deadline {
         Some(_) => hedge,
-        None => find_word(doc, span, &VAGUE_TIMING).map(|(s, _)| s),
+        None => find_word(doc, lx, span, List::VagueTiming).map(|(s, _)| s),
     };
     Step {
         span,
