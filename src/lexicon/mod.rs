@@ -30,10 +30,15 @@ pub enum List {
     WordDeadline,
     Negation,
     SafetyStock,
+    Modal,
+    ClauseVerb,
+    GenericAction,
+    Filler,
+    EffortVerb,
 }
 
 impl List {
-    pub const ALL: [List; 17] = [
+    pub const ALL: [List; 22] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -51,6 +56,11 @@ impl List {
         List::WordDeadline,
         List::Negation,
         List::SafetyStock,
+        List::Modal,
+        List::ClauseVerb,
+        List::GenericAction,
+        List::Filler,
+        List::EffortVerb,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -81,6 +91,11 @@ impl List {
             List::WordDeadline => "word-deadline",
             List::Negation => "negation",
             List::SafetyStock => "safety-stock",
+            List::Modal => "modal",
+            List::ClauseVerb => "clause-verb",
+            List::GenericAction => "generic-action",
+            List::Filler => "filler",
+            List::EffortVerb => "effort-verb",
         }
     }
 
@@ -151,6 +166,11 @@ impl List {
             List::WordDeadline => &["same-day", "next-day"],
             List::Negation => &["negation"],
             List::SafetyStock => &["stock"],
+            List::Modal => &["modal"],
+            List::ClauseVerb => &["verb"],
+            List::GenericAction => &["generic"],
+            List::Filler => &["filler"],
+            List::EffortVerb => &["verb"],
         }
     }
 
@@ -200,6 +220,10 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "word-deadline",
     "zh" / "negation",
     "zh" / "safety-stock",
+    "zh" / "modal",
+    "zh" / "clause-verb",
+    "zh" / "generic-action",
+    "zh" / "filler",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -217,6 +241,9 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "word-deadline",
     "en" / "negation",
     "en" / "safety-stock",
+    "en" / "modal",
+    "en" / "filler",
+    "en" / "effort-verb",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -298,6 +325,8 @@ pub struct Lexicons {
     words: Vec<Vec<u32>>,
     /// Per word list: a case-insensitive automaton over `words`, built on first use.
     word_automata: Vec<OnceLock<AhoCorasick>>,
+    /// Per word list: its phrases longest first, built on first use.
+    word_forms: Vec<OnceLock<Vec<String>>>,
 }
 
 impl std::fmt::Debug for Lexicons {
@@ -352,6 +381,7 @@ impl Lexicons {
             english_actions: OnceLock::new(),
             words,
             word_automata: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
+            word_forms: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -387,6 +417,23 @@ impl Lexicons {
                 .ascii_case_insensitive(true)
                 .build(self.words(list).map(|e| e.phrase.as_str()))
                 .expect("word automaton")
+        })
+    }
+
+    /// The phrases of a word list (both languages, one with an apostrophe also with a
+    /// curly one), longest first: for code that takes the first word that fits (a
+    /// suffix, a prefix) and means the longest.
+    pub fn word_forms(&self, list: List) -> &[String] {
+        self.word_forms[list as usize].get_or_init(|| {
+            let mut forms: Vec<String> = Vec::new();
+            for e in self.words(list) {
+                forms.push(e.phrase.clone());
+                if e.phrase.contains('\'') {
+                    forms.push(e.phrase.replace('\'', "’"));
+                }
+            }
+            forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            forms
         })
     }
 

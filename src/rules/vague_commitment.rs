@@ -179,7 +179,7 @@ impl PhraseRule for VagueCommitment {
             for d in &mut out[first..] {
                 d.confidence = verdict.map(|v| v.probability);
             }
-            let fixes = commitment::fixes(doc, si, &found, lang);
+            let fixes = commitment::fixes(doc, cx.lexicons, si, &found, lang);
             for (d, fix) in out[first..].iter_mut().zip(fixes) {
                 d.fixes.extend(fix);
             }
