@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Edit;
+use crate::document::placeholder::{placeholder, DEADLINE, PROOF};
 use crate::document::{BlockKind, Document};
 use crate::lang::Lang;
 use crate::lexicon::Lexicons;
@@ -88,12 +89,12 @@ impl TierTemplate {
             labels: vec!["第一级".into(), "第二级".into(), "第三级".into()],
             more: "追加一级".into(),
             tier: "{label}（{deadline}内）：{action}{proof}".into(),
-            missing_proof: "，凭证：【待补充：凭证】".into(),
-            missing_deadline: "【待补充：时限】".into(),
+            missing_proof: format!("，凭证：{}", PROOF.zh),
+            missing_deadline: DEADLINE.zh.into(),
             missing_action: vec![
-                "【待补充：受理动作，如专人接手并回复买家】".into(),
-                "【待补充：补救动作，如补发或退款】".into(),
-                "【待补充：根因分析与预防措施】".into(),
+                placeholder(Lang::Zh, "受理动作，如专人接手并回复买家"),
+                placeholder(Lang::Zh, "补救动作，如补发或退款"),
+                placeholder(Lang::Zh, "根因分析与预防措施"),
             ],
         }
     }
@@ -103,12 +104,12 @@ impl TierTemplate {
             labels: vec!["Tier one".into(), "Tier two".into(), "Tier three".into()],
             more: "Extra tier".into(),
             tier: "{label} (within {deadline}): {action}{proof}".into(),
-            missing_proof: "; proof: [TODO: proof]".into(),
-            missing_deadline: "[TODO: deadline]".into(),
+            missing_proof: format!("; proof: {}", PROOF.en),
+            missing_deadline: DEADLINE.en.into(),
             missing_action: vec![
-                "[TODO: first response, e.g. an agent takes the case]".into(),
-                "[TODO: remedy, e.g. replacement or refund]".into(),
-                "[TODO: root cause and prevention]".into(),
+                placeholder(Lang::En, "first response, e.g. an agent takes the case"),
+                placeholder(Lang::En, "remedy, e.g. replacement or refund"),
+                placeholder(Lang::En, "root cause and prevention"),
             ],
         }
     }

@@ -9,12 +9,14 @@ use crate::Span;
 
 use super::msg;
 
-pub(crate) const ZH_DEADLINE: &str = "【待补充：时限】";
-pub(crate) const ZH_ACTION: &str = "【待补充：具体动作】";
-pub(crate) const ZH_PROOF: &str = "【待补充：凭证】";
-pub(crate) const EN_DEADLINE: &str = "[TODO: deadline]";
-pub(crate) const EN_ACTION: &str = "[TODO: action]";
-pub(crate) const EN_PROOF: &str = "[TODO: proof]";
+use crate::document::placeholder::{ACTION, DEADLINE, PROOF};
+
+const ZH_DEADLINE: &str = DEADLINE.zh;
+const ZH_ACTION: &str = ACTION.zh;
+const ZH_PROOF: &str = PROOF.zh;
+const EN_DEADLINE: &str = DEADLINE.en;
+const EN_ACTION: &str = ACTION.en;
+const EN_PROOF: &str = PROOF.en;
 
 /// One vague phrase the rule flagged.
 #[derive(Debug, Clone, Copy)]

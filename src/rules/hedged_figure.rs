@@ -32,6 +32,7 @@
 
 use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::document::placeholder::RECORD;
 use crate::document::{has_placeholder, hedged, Document, Lang};
 use crate::lexicon::List;
 use crate::{Diagnostic, Severity, Source, Span};
@@ -166,8 +167,8 @@ fn add_fixes(doc: &Document, si: usize, hedges: &[(usize, Span, Span)], out: &mu
             let at = super::commitment::clause_of(doc, si, fig.start).end;
             let proof = msg(
                 lang,
-                "（凭证：【待补充：记录或截图】）".into(),
-                " ([TODO: proof])".into(),
+                format!("（凭证：{}）", RECORD.zh),
+                format!(" ({})", RECORD.en),
             );
             match edits.iter_mut().find(|e| e.end == at) {
                 Some(e) => e.content = proof,

@@ -34,6 +34,7 @@
 
 use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::document::placeholder::SOURCE;
 use crate::document::{Document, Figure, Lang};
 use crate::{Diagnostic, Severity, Source};
 
@@ -128,8 +129,8 @@ impl Rule for UnsupportedFigure {
                         end: at,
                         content: msg(
                             lang,
-                            "（来源：【待补充：报表或截图】）".into(),
-                            " ([TODO: source])".into(),
+                            format!("（来源：{}）", SOURCE.zh),
+                            format!(" ({})", SOURCE.en),
                         ),
                     })
                     .collect(),

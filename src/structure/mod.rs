@@ -273,17 +273,22 @@ impl Default for Script {
     }
 }
 
+/// Who a buyer's message is labelled with, as regex alternatives: one list for the
+/// question line and for telling a buyer's message from an interview question.
+const BUYER_LABELS_ZH: &str = "买家|顾客|客户|消费者";
+const BUYER_LABELS_EN: &str = "customer|buyer|client";
+
 fn question_line_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        Regex::new(&format!(
             r"(?xi)^\s*(?:[-*+>]\s*)?(?:\*\*)?(?:
                 问题?\s*[0-9一二三四五六七八九十]*\s*[:：.、]
               | Q(?:uestion)?\s*\d*\s*[:：.]
-              | (?:买家|顾客|客户|消费者)(?:留言|消息|问)?\s*[:：]
-              | (?:customer|buyer|client)(?:\s+message)?\s*[:：]
-            )",
-        )
+              | (?:{BUYER_LABELS_ZH})(?:留言|消息|问)?\s*[:：]
+              | (?:{BUYER_LABELS_EN})(?:\s+message)?\s*[:：]
+            )"
+        ))
         .expect("question regex")
     })
 }
@@ -299,8 +304,10 @@ fn numbered_question_re() -> &'static Regex {
 fn buyer_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^\s*(?:[-*+>]\s*)?(?:买家|顾客|客户|消费者|customer|buyer|client)")
-            .expect("buyer regex")
+        Regex::new(&format!(
+            r"(?i)^\s*(?:[-*+>]\s*)?(?:{BUYER_LABELS_ZH}|{BUYER_LABELS_EN})"
+        ))
+        .expect("buyer regex")
     })
 }
 
