@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::lexicon::{Lexicons, List};
 use crate::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -136,7 +137,13 @@ fn masks() -> &'static [(NonFigureKind, Regex)] {
 }
 
 /// Finds the non-figures and figures in `text[span]`, with spans into `text`.
-pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<NonFigure>) {
+pub fn scan(
+    text: &str,
+    span: Span,
+    lx: &Lexicons,
+    figures: &mut Vec<Figure>,
+    non: &mut Vec<NonFigure>,
+) {
     let s = span.slice(text);
     if !s.bytes().any(|b| b.is_ascii_digit())
         && !s.chars().any(is_cn_numeral)
@@ -217,7 +224,7 @@ pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<Non
                 i += c.len_utf8();
                 continue;
             }
-            if let Some((fig, end)) = read_figure(s, i, span.start, masked) {
+            if let Some((fig, end)) = read_figure(s, i, span.start, masked, lx) {
                 figures.push(fig);
                 i = end;
                 continue;
@@ -600,7 +607,13 @@ const CURRENCY_BEFORE: &[&str] = &[
 ];
 
 /// Reads one figure at byte `i` of `s`. Returns it and the byte offset after it.
-fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(Figure, usize)> {
+fn read_figure(
+    s: &str,
+    i: usize,
+    base: usize,
+    masked: &[NonFigure],
+    lx: &Lexicons,
+) -> Option<(Figure, usize)> {
     let (value, mut end, chinese) = read_number(s, i)?;
     // A Chinese numeral in a word (一定, 统一, 十分) is not followed by a unit, a range
     // or a lower bound: reject it before the full unit search.
@@ -811,7 +824,7 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         return None;
     }
     let deadline =
-        kind == FigureKind::Duration && is_deadline(tail(&s[..start], 32), head(&s[end..], 32));
+        kind == FigureKind::Duration && is_deadline(lx, tail(&s[..start], 32), head(&s[end..], 32));
     Some((
         Figure {
             span: Span::new(base + start, base + end),
@@ -825,13 +838,6 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         end,
     ))
 }
-
-/// Actions a deadline is set for: a duration right before one of them is a deadline.
-const DEADLINE_VERBS: &[&str] = &[
-    "发货", "发出", "送达", "到货", "到达", "妥投", "回复", "答复", "响应", "处理", "完成", "退款",
-    "补发", "上门", "寄出", "出库", "揽收", "给出", "反馈", "ship", "deliver", "reply", "respond",
-    "refund", "arrive", "dispatch", "resolve",
-];
 
 /// The last `n` characters of `s` (all of it when shorter): the words before a figure.
 fn tail(s: &str, n: usize) -> &str {
@@ -862,7 +868,10 @@ fn next_is_alpha(s: &str, at: usize) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic())
 }
 
-fn is_deadline(before: &str, after: &str) -> bool {
+/// Whether a duration is a deadline: marked as one (3天内, 48小时之前), followed by an action
+/// (3天发货, "5 days to deliver"), or led by a deadline word (within, 不超过); not when
+/// it is an average. The words are the `deadline-*` word lists.
+fn is_deadline(lx: &Lexicons, before: &str, after: &str) -> bool {
     let after = after.trim_start();
     // 平均3天内完成, "3 days on average": a measured value, not a deadline.
     let b = before.trim_end();
@@ -872,10 +881,7 @@ fn is_deadline(before: &str, after: &str) -> bool {
     {
         return false;
     }
-    if ["内", "以内", "之内", "前", "之前", "以前"]
-        .iter()
-        .any(|w| after.starts_with(w))
-    {
+    if lx.any_word(List::DeadlineMark, |w| after.starts_with(w)) {
         return true;
     }
     // 3天发货, 一般3天左右送达, "5 days to deliver": a time to an action is a deadline.
@@ -884,29 +890,13 @@ fn is_deadline(before: &str, after: &str) -> bool {
         a = a.strip_prefix(hedge).unwrap_or(a).trim_start();
     }
     let a_lower = a.to_ascii_lowercase();
-    if DEADLINE_VERBS
-        .iter()
-        .any(|v| a.starts_with(v) || a_lower.starts_with(v))
-    {
+    if lx.any_word(List::DeadlineVerb, |v| {
+        a.starts_with(v) || a_lower.starts_with(v)
+    }) {
         return true;
     }
     let b = before.trim_end().to_ascii_lowercase();
-    [
-        "within",
-        "in",
-        "under",
-        "by",
-        "no later than",
-        "after",
-        "不超过",
-        "最迟",
-        "限",
-        "在",
-        "于",
-        "须在",
-    ]
-    .iter()
-    .any(|w| b.ends_with(w))
+    lx.any_word(List::DeadlineLead, |w| b.ends_with(w))
 }
 
 const EN_NUMBERS: &[(&str, f64)] = &[
@@ -1007,7 +997,13 @@ mod tests {
     fn figs(s: &str) -> Vec<(String, FigureKind)> {
         let mut f = Vec::new();
         let mut n = Vec::new();
-        scan(s, Span::new(0, s.len()), &mut f, &mut n);
+        scan(
+            s,
+            Span::new(0, s.len()),
+            &Lexicons::builtin(),
+            &mut f,
+            &mut n,
+        );
         f.iter()
             .map(|x| (x.span.slice(s).to_string(), x.kind))
             .collect()
@@ -1016,7 +1012,13 @@ mod tests {
     fn one(s: &str) -> Figure {
         let mut f = Vec::new();
         let mut n = Vec::new();
-        scan(s, Span::new(0, s.len()), &mut f, &mut n);
+        scan(
+            s,
+            Span::new(0, s.len()),
+            &Lexicons::builtin(),
+            &mut f,
+            &mut n,
+        );
         assert_eq!(f.len(), 1, "{s}: {f:?}");
         f.remove(0)
     }

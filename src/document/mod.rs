@@ -138,7 +138,13 @@ impl Document {
             }
             let f0 = doc.figures.len();
             let n0 = doc.non_figures.len();
-            figures::scan(&doc.text, r.span, &mut doc.figures, &mut doc.non_figures);
+            figures::scan(
+                &doc.text,
+                r.span,
+                lexicons,
+                &mut doc.figures,
+                &mut doc.non_figures,
+            );
             doc.sentences.push(Sentence {
                 span: r.span,
                 kind: r.kind,

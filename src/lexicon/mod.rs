@@ -35,10 +35,13 @@ pub enum List {
     GenericAction,
     Filler,
     EffortVerb,
+    DeadlineVerb,
+    DeadlineMark,
+    DeadlineLead,
 }
 
 impl List {
-    pub const ALL: [List; 22] = [
+    pub const ALL: [List; 25] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -61,6 +64,9 @@ impl List {
         List::GenericAction,
         List::Filler,
         List::EffortVerb,
+        List::DeadlineVerb,
+        List::DeadlineMark,
+        List::DeadlineLead,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -96,6 +102,9 @@ impl List {
             List::GenericAction => "generic-action",
             List::Filler => "filler",
             List::EffortVerb => "effort-verb",
+            List::DeadlineVerb => "deadline-verb",
+            List::DeadlineMark => "deadline-mark",
+            List::DeadlineLead => "deadline-lead",
         }
     }
 
@@ -171,6 +180,9 @@ impl List {
             List::GenericAction => &["generic"],
             List::Filler => &["filler"],
             List::EffortVerb => &["verb"],
+            List::DeadlineVerb => &["verb"],
+            List::DeadlineMark => &["mark"],
+            List::DeadlineLead => &["lead"],
         }
     }
 
@@ -224,6 +236,9 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "clause-verb",
     "zh" / "generic-action",
     "zh" / "filler",
+    "zh" / "deadline-verb",
+    "zh" / "deadline-mark",
+    "zh" / "deadline-lead",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -244,6 +259,8 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "modal",
     "en" / "filler",
     "en" / "effort-verb",
+    "en" / "deadline-verb",
+    "en" / "deadline-lead",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
