@@ -38,10 +38,11 @@ pub enum List {
     DeadlineVerb,
     DeadlineMark,
     DeadlineLead,
+    Unit,
 }
 
 impl List {
-    pub const ALL: [List; 25] = [
+    pub const ALL: [List; 26] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -67,6 +68,7 @@ impl List {
         List::DeadlineVerb,
         List::DeadlineMark,
         List::DeadlineLead,
+        List::Unit,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -105,6 +107,7 @@ impl List {
             List::DeadlineVerb => "deadline-verb",
             List::DeadlineMark => "deadline-mark",
             List::DeadlineLead => "deadline-lead",
+            List::Unit => "unit",
         }
     }
 
@@ -183,6 +186,7 @@ impl List {
             List::DeadlineVerb => &["verb"],
             List::DeadlineMark => &["mark"],
             List::DeadlineLead => &["lead"],
+            List::Unit => &["percent", "money", "duration", "rating", "count"],
         }
     }
 
@@ -239,6 +243,7 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "deadline-verb",
     "zh" / "deadline-mark",
     "zh" / "deadline-lead",
+    "zh" / "unit",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -261,6 +266,7 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "effort-verb",
     "en" / "deadline-verb",
     "en" / "deadline-lead",
+    "en" / "unit",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -344,6 +350,8 @@ pub struct Lexicons {
     word_automata: Vec<OnceLock<AhoCorasick>>,
     /// Per word list: its phrases longest first, built on first use.
     word_forms: Vec<OnceLock<Vec<String>>>,
+    /// Per word list: entry ids by first byte (ASCII lower-cased), built on first use.
+    word_index: Vec<OnceLock<Vec<Vec<u32>>>>,
 }
 
 impl std::fmt::Debug for Lexicons {
@@ -399,6 +407,7 @@ impl Lexicons {
             words,
             word_automata: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
             word_forms: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
+            word_index: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -452,6 +461,23 @@ impl Lexicons {
             forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
             forms
         })
+    }
+
+    /// The words of a list whose first byte, ASCII lower-cased, is `b` (for scanners that
+    /// try every word at one position).
+    pub fn words_starting_with(&self, list: List, b: u8) -> impl Iterator<Item = &Entry> + '_ {
+        let index = self.word_index[list as usize].get_or_init(|| {
+            let mut idx = vec![Vec::new(); 256];
+            for &i in &self.words[list as usize] {
+                if let Some(&first) = self.entry(i).phrase.as_bytes().first() {
+                    idx[first.to_ascii_lowercase() as usize].push(i);
+                }
+            }
+            idx
+        });
+        index[b.to_ascii_lowercase() as usize]
+            .iter()
+            .map(|&i| self.entry(i))
     }
 
     /// The entry behind pattern `pattern` of [`Lexicons::word_automaton`].
