@@ -611,21 +611,8 @@ fn read_figure(
     }
     // Leading lower bound: over 50, more than 100, at least 20, 超过50.
     let lead = tail(&s[..start], 24).trim_end().to_ascii_lowercase();
-    for lb in [
-        "over",
-        "more than",
-        "at least",
-        "above",
-        "超过",
-        "逾",
-        "不少于",
-        "至少",
-        "高达",
-        "达到",
-    ] {
-        if lead.ends_with(lb) {
-            lower_bound = true;
-        }
+    if lx.any_word(List::LowerBound, |lb| lead.ends_with(lb)) {
+        lower_bound = true;
     }
     // A rating written without unit: 4.87 after 评分/rating/score, or x.x/5.
     let mut kind = kind.unwrap_or(FigureKind::Plain);
@@ -638,19 +625,7 @@ fn read_figure(
         for w in [" of", " is", " at", "达到", "高达"] {
             tail = tail.strip_suffix(w).unwrap_or(tail).trim_end();
         }
-        if [
-            "评分",
-            "好评率",
-            "rating",
-            "score",
-            "dsr",
-            "评级",
-            "店铺分",
-            "rated",
-        ]
-        .iter()
-        .any(|w| tail.ends_with(w))
-        {
+        if lx.any_word(List::RatingWord, |w| tail.ends_with(w)) {
             kind = FigureKind::Rating;
         }
     }

@@ -39,10 +39,13 @@ pub enum List {
     DeadlineMark,
     DeadlineLead,
     Unit,
+    NonAction,
+    LowerBound,
+    RatingWord,
 }
 
 impl List {
-    pub const ALL: [List; 26] = [
+    pub const ALL: [List; 29] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -69,6 +72,9 @@ impl List {
         List::DeadlineMark,
         List::DeadlineLead,
         List::Unit,
+        List::NonAction,
+        List::LowerBound,
+        List::RatingWord,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -108,6 +114,9 @@ impl List {
             List::DeadlineMark => "deadline-mark",
             List::DeadlineLead => "deadline-lead",
             List::Unit => "unit",
+            List::NonAction => "non-action",
+            List::LowerBound => "lower-bound",
+            List::RatingWord => "rating-word",
         }
     }
 
@@ -187,6 +196,9 @@ impl List {
             List::DeadlineMark => &["mark"],
             List::DeadlineLead => &["lead"],
             List::Unit => &["percent", "money", "duration", "rating", "count"],
+            List::NonAction => &["auxiliary", "general"],
+            List::LowerBound => &["lower-bound"],
+            List::RatingWord => &["rating"],
         }
     }
 
@@ -244,6 +256,9 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "deadline-mark",
     "zh" / "deadline-lead",
     "zh" / "unit",
+    "zh" / "non-action",
+    "zh" / "lower-bound",
+    "zh" / "rating-word",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -267,6 +282,8 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "deadline-verb",
     "en" / "deadline-lead",
     "en" / "unit",
+    "en" / "lower-bound",
+    "en" / "rating-word",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -840,30 +840,15 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         action = english_action(doc, lx, span);
     }
     if !action {
-        // Chinese: any verb jieba knows, other than auxiliaries and timing words.
+        // Chinese: any verb jieba knows, other than auxiliaries and verbs too general to
+        // be an action (non-action.tsv).
         action = within
             .clone()
             .flat_map(|si| doc.sentence_tokens(si))
             .any(|t| {
                 span.contains(t.span)
                     && t.pos(&doc.text) == Pos::Verb
-                    && !matches!(
-                        t.span.slice(&doc.text),
-                        "会" | "能"
-                            | "要"
-                            | "将"
-                            | "是"
-                            | "有"
-                            | "可以"
-                            | "可"
-                            | "需要"
-                            | "应"
-                            | "完成"
-                            | "进行"
-                            | "处理"
-                            | "负责"
-                            | "解决"
-                    )
+                    && !lx.any_word(List::NonAction, |w| w == t.span.slice(&doc.text))
             });
     }
     let vague_timing = match deadline {
