@@ -100,7 +100,7 @@ impl Document {
     pub fn build(text: String, lexicons: &Lexicons, opts: DocOptions) -> Document {
         let line_index = LineIndex::new(&text);
         let (hidden, suppressions) = suppress::parse(&text, opts.markdown);
-        let raw = sentence::split(&text, &hidden);
+        let raw = sentence::split(&text, &hidden, lexicons);
         let mut doc = Document {
             line_index,
             sentences: Vec::with_capacity(raw.len()),

@@ -42,10 +42,11 @@ pub enum List {
     NonAction,
     LowerBound,
     RatingWord,
+    SpeakerLabel,
 }
 
 impl List {
-    pub const ALL: [List; 29] = [
+    pub const ALL: [List; 30] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -75,6 +76,7 @@ impl List {
         List::NonAction,
         List::LowerBound,
         List::RatingWord,
+        List::SpeakerLabel,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -117,6 +119,7 @@ impl List {
             List::NonAction => "non-action",
             List::LowerBound => "lower-bound",
             List::RatingWord => "rating-word",
+            List::SpeakerLabel => "speaker-label",
         }
     }
 
@@ -199,6 +202,7 @@ impl List {
             List::NonAction => &["auxiliary", "general"],
             List::LowerBound => &["lower-bound"],
             List::RatingWord => &["rating"],
+            List::SpeakerLabel => &["question", "answer", "buyer", "seller", "examiner"],
         }
     }
 
@@ -259,6 +263,7 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "non-action",
     "zh" / "lower-bound",
     "zh" / "rating-word",
+    "zh" / "speaker-label",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -284,6 +289,7 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "unit",
     "en" / "lower-bound",
     "en" / "rating-word",
+    "en" / "speaker-label",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
