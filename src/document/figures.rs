@@ -809,7 +809,8 @@ fn read_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
 mod tests {
     use super::*;
 
-    fn figs(s: &str) -> Vec<(String, FigureKind)> {
+    /// The figures of `s` (built-in lexicons).
+    fn scanned(s: &str) -> Vec<Figure> {
         let mut f = Vec::new();
         let mut n = Vec::new();
         scan(
@@ -819,21 +820,18 @@ mod tests {
             &mut f,
             &mut n,
         );
-        f.iter()
+        f
+    }
+
+    fn figs(s: &str) -> Vec<(String, FigureKind)> {
+        scanned(s)
+            .iter()
             .map(|x| (x.span.slice(s).to_string(), x.kind))
             .collect()
     }
 
     fn one(s: &str) -> Figure {
-        let mut f = Vec::new();
-        let mut n = Vec::new();
-        scan(
-            s,
-            Span::new(0, s.len()),
-            &Lexicons::builtin(),
-            &mut f,
-            &mut n,
-        );
+        let mut f = scanned(s);
         assert_eq!(f.len(), 1, "{s}: {f:?}");
         f.remove(0)
     }

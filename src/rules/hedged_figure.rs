@@ -52,13 +52,8 @@ static META: RuleMeta = RuleMeta {
 };
 
 impl PhraseRule for HedgedFigure {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn list(&self) -> List {
-        List::Hedge
-    }
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::Hedge;
 
     /// Statements with a figure that the model does not clear.
     fn judges(&self, doc: &Document, cx: &Context, si: usize) -> bool {

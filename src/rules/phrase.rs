@@ -99,10 +99,9 @@ pub(crate) struct Hit<'d> {
 
 /// A rule that judges the matches of one phrase list; [`check`] runs it.
 pub(crate) trait PhraseRule: Send + Sync {
-    fn meta(&self) -> &'static RuleMeta;
-
+    const META: &'static RuleMeta;
     /// The list whose matches the rule judges.
-    fn list(&self) -> List;
+    const LIST: List;
 
     /// Whether the rule looks at sentence `si` at all.
     fn judges(&self, doc: &Document, _cx: &Context, si: usize) -> bool {
@@ -149,13 +148,13 @@ pub(crate) trait PhraseRule: Send + Sync {
 }
 
 /// Runs a phrase rule over a document (the loop in the module docs).
-pub(crate) fn check<R: PhraseRule + ?Sized>(
+pub(crate) fn check<R: PhraseRule>(
     rule: &R,
     doc: &Document,
     cx: &Context,
     out: &mut Vec<Diagnostic>,
 ) {
-    let list = rule.list();
+    let list = R::LIST;
     for si in 0..doc.sentences.len() {
         if !rule.judges(doc, cx, si) {
             continue;
@@ -205,9 +204,7 @@ pub(crate) fn check<R: PhraseRule + ?Sized>(
             } else {
                 doc.sentences[si].lang
             };
-            let mut d = rule
-                .meta()
-                .diagnostic(a.span, rule.message(&c, &a, lang), rule.source());
+            let mut d = R::META.diagnostic(a.span, rule.message(&c, &a, lang), rule.source());
             d.suggestion = Some(e.note.clone());
             hits.push(Hit {
                 diag: out.len(),
@@ -227,7 +224,7 @@ macro_rules! phrase_rule {
     ($($t:ty),*) => {$(
         impl super::Rule for $t {
             fn meta(&self) -> &'static RuleMeta {
-                PhraseRule::meta(self)
+                <$t as PhraseRule>::META
             }
             fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
                 check(self, doc, cx, out)

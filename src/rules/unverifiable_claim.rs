@@ -44,13 +44,8 @@ static META: RuleMeta = RuleMeta {
 };
 
 impl PhraseRule for UnverifiableClaim {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn list(&self) -> List {
-        List::UnverifiableClaim
-    }
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::UnverifiableClaim;
 
     /// A superlative with specific evidence in its sentence is a sourced ranking.
     fn accept(&self, c: &Candidate) -> Option<Accept> {

@@ -53,13 +53,8 @@ static META: RuleMeta = RuleMeta {
 };
 
 impl PhraseRule for UnverifiablePlan {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn list(&self) -> List {
-        List::Plan
-    }
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::Plan;
 
     /// 通过了CE认证, "FCC certified": a named certification claimed with no number. Such a
     /// sentence gets that finding only.

@@ -80,13 +80,8 @@ const NAME_SUFFIXES: &[&str] = &[
 ];
 
 impl PhraseRule for VagueCommitment {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn list(&self) -> List {
-        List::VagueCommitment
-    }
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::VagueCommitment;
 
     fn accept(&self, c: &Candidate) -> Option<Accept> {
         let Candidate { doc, cx, si, m, e } = *c;

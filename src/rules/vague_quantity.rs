@@ -51,13 +51,8 @@ const NOT_NOUNS: &[&str] = &[
 ];
 
 impl PhraseRule for VagueQuantity {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn list(&self) -> List {
-        List::VagueQuantity
-    }
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::VagueQuantity;
 
     /// `amount` always counts; `quantifier` only when a noun follows.
     fn accept(&self, c: &Candidate) -> Option<Accept> {
