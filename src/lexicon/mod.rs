@@ -81,7 +81,7 @@ impl List {
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
     /// automaton, a clause test), not scanned for in every document, so never among
-    /// [`crate::document::Document`]'s matches. Same files, same checks, same
+    /// a document's lexicon matches. Same files, same checks, same
     /// `add`/`except` in answerlint.toml as the phrase lists.
     pub fn is_word_list(self) -> bool {
         self >= List::Sequence
