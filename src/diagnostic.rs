@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 macro_rules! rule_ids {
     ($($variant:ident = $name:literal,)*) => {
         /// A rule's id: the fixed name other tools parse (`vague-commitment`), typed. The
-        /// one list of rules; the rules registry (`rules::REGISTRY`) holds their implementations in
-        /// this order (a test checks it). Ordered as the registry is.
+        /// one list of rules; the registry (`rules::REGISTRY`) holds their implementations
+        /// in this order (a test checks it). Ordered as the registry is.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum RuleId {
             $(#[serde(rename = $name)] $variant,)*
