@@ -7,17 +7,16 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::structure::score::{Dimensions, Score, SectionScore};
-use crate::structure::SectionType;
-use crate::{Diagnostic, Severity, Source, Span};
+use crate::structure::score::Score;
+use crate::Diagnostic;
 
 /// Bumped whenever the entry layout changes.
-const LAYOUT: &str = "1";
+const LAYOUT: &str = "2";
 
 pub const DIR_NAME: &str = ".answerlint_cache";
 
@@ -36,20 +35,25 @@ impl Cache {
     }
 
     /// The key of a file's results: its bytes, and everything else results depend on
-    /// (`context`: configuration, settings, model use).
+    /// (`context`: configuration, settings, model use; and the data built into this
+    /// binary, [`data_fingerprint`]).
     pub fn key(bytes: &[u8], context: &str) -> String {
+        Cache::key_with(bytes, context, data_fingerprint())
+    }
+
+    /// [`Cache::key`] with the built-in data's fingerprint given.
+    fn key_with(bytes: &[u8], context: &str, data: &str) -> String {
         let mut h = Sha256::new();
         h.update(LAYOUT.as_bytes());
         h.update([0]);
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update([0]);
+        h.update(data.as_bytes());
+        h.update([0]);
         h.update(context.as_bytes());
         h.update([0]);
         h.update(bytes);
-        h.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        hex(&h.finalize())
     }
 
     fn path(&self, key: &str) -> PathBuf {
@@ -63,15 +67,16 @@ impl Cache {
     pub fn get(&self, key: &str) -> Option<(Vec<Diagnostic>, Option<Score>)> {
         let bytes = std::fs::read(self.path(key)).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        if entry.key != key {
-            return None;
-        }
-        entry.restore()
+        (entry.key == key).then_some((entry.diagnostics, entry.score))
     }
 
     /// Stores results; failures are ignored (the cache is an optimisation).
     pub fn put(&self, key: &str, diagnostics: &[Diagnostic], score: Option<&Score>) {
-        let entry = Entry::new(key, diagnostics, score);
+        let entry = Entry {
+            key: key.to_string(),
+            diagnostics: diagnostics.to_vec(),
+            score: score.cloned(),
+        };
         let Ok(json) = serde_json::to_vec(&entry) else {
             return;
         };
@@ -92,143 +97,79 @@ impl Cache {
     }
 }
 
+/// A hash of the data embedded at build time that findings depend on: every lexicon file
+/// and the model heads (`models/heads.json`). Editing a .tsv and rebuilding without
+/// bumping the version changes it, so the cache never serves findings of the old lists.
+pub fn data_fingerprint() -> &'static str {
+    static FP: OnceLock<String> = OnceLock::new();
+    FP.get_or_init(|| fingerprint(crate::lexicon::EMBEDDED, crate::model::heads::BUILTIN))
+}
+
+fn fingerprint(lexicons: &[(&str, &str, &str)], heads: &str) -> String {
+    let mut h = Sha256::new();
+    for (lang, name, text) in lexicons {
+        for part in [lang, name, text] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+    }
+    h.update((heads.len() as u64).to_le_bytes());
+    h.update(heads.as_bytes());
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One cached result: the key it was stored under (to reject a colliding or foreign
+/// file), the findings and the score, serialised as they are.
 #[derive(Serialize, Deserialize)]
 struct Entry {
     key: String,
-    diagnostics: Vec<CachedDiagnostic>,
-    score: Option<CachedScore>,
+    diagnostics: Vec<Diagnostic>,
+    score: Option<Score>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct CachedDiagnostic {
-    rule: String,
-    severity: Severity,
-    start: usize,
-    end: usize,
-    message: String,
-    suggestion: Option<String>,
-    source: Source,
-    confidence: Option<f32>,
-    fixes: Vec<CachedFix>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[derive(Serialize, Deserialize)]
-struct CachedFix {
-    title: String,
-    applicability: Applicability,
-    edits: Vec<(usize, usize, String)>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct CachedScore {
-    total: f64,
-    dimensions: [f64; 4],
-    sections: Vec<(String, String, usize, f64)>,
-}
-
-impl Entry {
-    fn new(key: &str, diagnostics: &[Diagnostic], score: Option<&Score>) -> Entry {
-        Entry {
-            key: key.to_string(),
-            diagnostics: diagnostics
-                .iter()
-                .map(|d| CachedDiagnostic {
-                    rule: d.rule.to_string(),
-                    severity: d.severity,
-                    start: d.span.start,
-                    end: d.span.end,
-                    message: d.message.clone(),
-                    suggestion: d.suggestion.clone(),
-                    source: d.source,
-                    confidence: d.confidence,
-                    fixes: d
-                        .fixes
-                        .iter()
-                        .map(|f| CachedFix {
-                            title: f.title.clone(),
-                            applicability: f.applicability,
-                            edits: f
-                                .edits
-                                .iter()
-                                .map(|e| (e.start, e.end, e.content.clone()))
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            score: score.map(|s| CachedScore {
-                total: s.total,
-                dimensions: [
-                    s.dimensions.supply_chain,
-                    s.dimensions.operations,
-                    s.dimensions.compliance,
-                    s.dimensions.brand,
-                ],
-                sections: s
-                    .sections
-                    .iter()
-                    .map(|x| (x.title.clone(), x.kind.id().to_string(), x.line, x.score))
-                    .collect(),
-            }),
-        }
+    #[test]
+    fn key_changes_with_the_embedded_data() {
+        let lexicons = crate::lexicon::EMBEDDED;
+        let heads = crate::model::heads::BUILTIN;
+        let base = fingerprint(lexicons, heads);
+        assert_eq!(base, data_fingerprint());
+        // One phrase more in one list, or other heads: another fingerprint, another key.
+        let mut edited: Vec<(&str, &str, &str)> = lexicons.to_vec();
+        let more = format!("{}\n新增短语\teffort\t说明\n", edited[0].2);
+        edited[0].2 = &more;
+        let changed = fingerprint(&edited, heads);
+        assert_ne!(base, changed);
+        assert_ne!(base, fingerprint(lexicons, "{}"));
+        assert_ne!(
+            Cache::key_with(b"text", "ctx", &base),
+            Cache::key_with(b"text", "ctx", &changed)
+        );
+        assert_eq!(
+            Cache::key(b"text", "ctx"),
+            Cache::key_with(b"text", "ctx", &base)
+        );
     }
 
-    /// Back to findings; `None` when the entry names a rule or type this build lacks.
-    fn restore(self) -> Option<(Vec<Diagnostic>, Option<Score>)> {
-        let mut out = Vec::with_capacity(self.diagnostics.len());
-        for d in self.diagnostics {
-            let rule = crate::rules::find(&d.rule)?.meta().id;
-            out.push(Diagnostic {
-                rule,
-                severity: d.severity,
-                span: Span::new(d.start, d.end),
-                message: d.message,
-                suggestion: d.suggestion,
-                source: d.source,
-                confidence: d.confidence,
-                fixes: d
-                    .fixes
-                    .into_iter()
-                    .map(|f| Fix {
-                        title: f.title,
-                        applicability: f.applicability,
-                        edits: f
-                            .edits
-                            .into_iter()
-                            .map(|(start, end, content)| Edit {
-                                start,
-                                end,
-                                content,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            });
-        }
-        let score = match self.score {
-            None => None,
-            Some(s) => {
-                let mut sections = Vec::with_capacity(s.sections.len());
-                for (title, kind, line, score) in s.sections {
-                    sections.push(SectionScore {
-                        title,
-                        kind: SectionType::from_id(&kind)?,
-                        line,
-                        score,
-                    });
-                }
-                Some(Score {
-                    total: s.total,
-                    dimensions: Dimensions {
-                        supply_chain: s.dimensions[0],
-                        operations: s.dimensions[1],
-                        compliance: s.dimensions[2],
-                        brand: s.dimensions[3],
-                    },
-                    sections,
-                })
-            }
-        };
-        Some((out, score))
+    #[test]
+    fn entries_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_path_buf());
+        let text = "我们会尽力解决，退货率1.2%。";
+        let diags = crate::engine::lint_text(text);
+        assert!(!diags.is_empty());
+        let key = Cache::key(text.as_bytes(), "ctx");
+        cache.put(&key, &diags, None);
+        let (back, score) = cache.get(&key).expect("cached");
+        assert_eq!(back, diags);
+        assert!(score.is_none());
+        assert!(cache.get(&Cache::key(b"other", "ctx")).is_none());
     }
 }

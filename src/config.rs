@@ -26,8 +26,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::RuleId;
 use crate::document::Lang;
 use crate::lexicon::{normalise, Entry, List};
+pub use crate::rewrite::{Templates, ThreeTierTemplates, TierOverrides, TierTemplate};
 use crate::{rules, Severity};
 
 pub const FILE_NAME: &str = "answerlint.toml";
@@ -44,132 +46,6 @@ pub struct Config {
     pub lexicon: LexiconConfig,
     #[serde(default)]
     pub template: Templates,
-}
-
-/// Templates for `answerlint rewrite`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Templates {
-    #[serde(default, rename = "three-tier")]
-    pub three_tier: ThreeTierTemplates,
-}
-
-/// The three-tier template per language; keys left out keep the built-in values.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThreeTierTemplates {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zh: Option<TierOverrides>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub en: Option<TierOverrides>,
-}
-
-impl ThreeTierTemplates {
-    /// The template for `lang`: the built-in one with the configured keys over it.
-    pub fn get(&self, lang: Lang) -> TierTemplate {
-        let (base, over) = if lang == Lang::En {
-            (TierTemplate::en(), &self.en)
-        } else {
-            (TierTemplate::zh(), &self.zh)
-        };
-        let Some(o) = over else { return base };
-        TierTemplate {
-            labels: o.labels.clone().unwrap_or(base.labels),
-            more: o.more.clone().unwrap_or(base.more),
-            tier: o.tier.clone().unwrap_or(base.tier),
-            missing_proof: o.missing_proof.clone().unwrap_or(base.missing_proof),
-            missing_deadline: o.missing_deadline.clone().unwrap_or(base.missing_deadline),
-            missing_action: o.missing_action.clone().unwrap_or(base.missing_action),
-        }
-    }
-}
-
-/// `[template.three-tier.zh]` / `.en` as written in answerlint.toml.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct TierOverrides {
-    pub labels: Option<Vec<String>>,
-    pub more: Option<String>,
-    pub tier: Option<String>,
-    pub missing_proof: Option<String>,
-    pub missing_deadline: Option<String>,
-    pub missing_action: Option<Vec<String>>,
-}
-
-/// How one tier of the three-tier template is written. `tier` takes `{label}`,
-/// `{deadline}`, `{action}` and `{proof}`; `{proof}` is empty when the step names its
-/// proof, else `missing-proof`. Missing deadlines and actions become `missing-deadline`
-/// and the `missing-action` of the tier's position.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TierTemplate {
-    pub labels: Vec<String>,
-    pub more: String,
-    pub tier: String,
-    pub missing_proof: String,
-    pub missing_deadline: String,
-    pub missing_action: Vec<String>,
-}
-
-impl TierTemplate {
-    pub fn zh() -> TierTemplate {
-        TierTemplate {
-            labels: vec!["第一级".into(), "第二级".into(), "第三级".into()],
-            more: "追加一级".into(),
-            tier: "{label}（{deadline}内）：{action}{proof}".into(),
-            missing_proof: "，凭证：【待补充：凭证】".into(),
-            missing_deadline: "【待补充：时限】".into(),
-            missing_action: vec![
-                "【待补充：受理动作，如专人接手并回复买家】".into(),
-                "【待补充：补救动作，如补发或退款】".into(),
-                "【待补充：根因分析与预防措施】".into(),
-            ],
-        }
-    }
-
-    pub fn en() -> TierTemplate {
-        TierTemplate {
-            labels: vec!["Tier one".into(), "Tier two".into(), "Tier three".into()],
-            more: "Extra tier".into(),
-            tier: "{label} (within {deadline}): {action}{proof}".into(),
-            missing_proof: "; proof: [TODO: proof]".into(),
-            missing_deadline: "[TODO: deadline]".into(),
-            missing_action: vec![
-                "[TODO: first response, e.g. an agent takes the case]".into(),
-                "[TODO: remedy, e.g. replacement or refund]".into(),
-                "[TODO: root cause and prevention]".into(),
-            ],
-        }
-    }
-
-    /// The tier line with its fields filled in.
-    pub fn render(&self, label: &str, deadline: &str, action: &str, proof: &str) -> String {
-        self.tier
-            .replace("{label}", label)
-            .replace("{deadline}", deadline)
-            .replace("{action}", action)
-            .replace("{proof}", proof)
-    }
-
-    fn check(&self) -> Result<(), String> {
-        if !self.tier.contains("{action}") {
-            return Err("`tier` must contain {action}".into());
-        }
-        let mut rest = self.tier.as_str();
-        while let Some(i) = rest.find('{') {
-            let end = rest[i..].find('}').map(|j| i + j + 1).unwrap_or(rest.len());
-            let name = &rest[i..end];
-            if !matches!(name, "{label}" | "{deadline}" | "{action}" | "{proof}") {
-                return Err(format!(
-                    "unknown field `{name}` in `tier` (known: {{label}}, {{deadline}}, {{action}}, {{proof}})"
-                ));
-            }
-            rest = &rest[end..];
-        }
-        if self.labels.is_empty() || self.missing_action.is_empty() {
-            return Err("`labels` and `missing-action` need at least one entry".into());
-        }
-        Ok(())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -270,8 +146,8 @@ impl Config {
         let cfg: Config =
             toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
         for id in cfg.rules.keys() {
-            if rules::find(id).is_none() {
-                let known: Vec<&str> = rules::REGISTRY.iter().map(|r| r.meta().id).collect();
+            if RuleId::from_name(id).is_none() {
+                let known: Vec<&str> = RuleId::ALL.iter().map(|r| r.as_str()).collect();
                 return Err(invalid(format!(
                     "unknown rule `{id}` in [rules] (known rules: {})",
                     known.join(", ")
@@ -339,7 +215,7 @@ impl Config {
 
     /// The configured severity of a rule, `None` when it is off.
     pub fn severity(&self, rule: &rules::RuleMeta) -> Option<Severity> {
-        match self.rules.get(rule.id) {
+        match self.rules.get(rule.id.as_str()) {
             Some(level) => level.severity(),
             None => Some(rule.default_severity),
         }
@@ -377,14 +253,13 @@ impl Config {
         let mut shown = self.clone();
         for r in rules::REGISTRY {
             let meta = r.meta();
-            shown
-                .rules
-                .entry(meta.id.to_string())
-                .or_insert(match meta.default_severity {
+            shown.rules.entry(meta.id.as_str().to_string()).or_insert(
+                match meta.default_severity {
                     Severity::Error => Level::Error,
                     Severity::Warning => Level::Warning,
                     Severity::Info => Level::Info,
-                });
+                },
+            );
         }
         toml::to_string_pretty(&shown).unwrap_or_default()
     }

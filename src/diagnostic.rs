@@ -2,8 +2,88 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Declares [`RuleId`]: each rule's variant and its stable kebab-case name, in the
+/// registry's order (the order output and `answerlint rules` use).
+macro_rules! rule_ids {
+    ($($variant:ident = $name:literal,)*) => {
+        /// A rule's id: the fixed name other tools parse (`vague-commitment`), typed. The
+        /// one list of rules; the registry (`rules::REGISTRY`) holds their implementations
+        /// in this order (a test checks it). Ordered as the registry is.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum RuleId {
+            $(#[serde(rename = $name)] $variant,)*
+        }
+
+        impl RuleId {
+            /// Every rule, in registry order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// The stable kebab-case name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+rule_ids! {
+    VagueCommitment = "vague-commitment",
+    HedgedFigure = "hedged-figure",
+    VagueQuantity = "vague-quantity",
+    UnverifiableClaim = "unverifiable-claim",
+    UnsupportedFigure = "unsupported-figure",
+    UnverifiablePlan = "unverifiable-plan",
+    PlaceholderLeft = "placeholder-left",
+    MissingTiers = "missing-tiers",
+    MissingTierProof = "missing-tier-proof",
+    MissingAnchor = "missing-anchor",
+    MissingDimension = "missing-dimension",
+}
+
+impl RuleId {
+    /// The rule named `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|r| r.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RuleId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<RuleId, String> {
+        RuleId::from_name(s).ok_or_else(|| format!("unknown rule `{s}`"))
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for RuleId {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
 /// A half-open byte range into a document's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -72,23 +152,23 @@ pub enum Applicability {
     Rewrite,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub start: usize,
     pub end: usize,
     pub content: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub title: String,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub span: Span,
     pub message: String,

@@ -6,9 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::config::{Config, ConfigError};
 use crate::document::{DocOptions, Document, Lang};
+use crate::fix::FixMode;
 use crate::input::{self, Decoded, Encoding};
 use crate::lexicon::Lexicons;
-use crate::rules::{self, Context, Scorer, SentenceScores};
+use crate::rules::{self, Context, RuleId, Scorer, SentenceScores};
 use crate::structure::{Script, SectionType};
 use crate::Diagnostic;
 
@@ -16,9 +17,9 @@ use crate::Diagnostic;
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// Only these rules (`--select`); `None` for all enabled ones.
-    pub select: Option<Vec<String>>,
+    pub select: Option<Vec<RuleId>>,
     /// Never these rules (`--ignore`).
-    pub ignore: Vec<String>,
+    pub ignore: Vec<RuleId>,
     /// `--lang zh|en`; `None` for auto-detection per sentence.
     pub lang: Option<Lang>,
     /// `--config FILE`: used for every file instead of the nearest `answerlint.toml`.
@@ -627,6 +628,23 @@ impl Linter {
     }
 }
 
+/// Rounds of fix and lint on a linted outcome until no fix applies (at most
+/// [`MAX_ROUNDS`](crate::fix::MAX_ROUNDS)): the lint of the fixed text, and how many fixes were applied.
+pub fn fix_until_stable(linter: &mut Linter, first: Outcome, mode: FixMode) -> (Outcome, usize) {
+    let mut current = first;
+    let mut count = 0;
+    for _ in 0..crate::fix::MAX_ROUNDS {
+        let Outcome::Linted(r) = &current else { break };
+        let (text, n) = crate::fix::apply(&r.text, &r.diagnostics, mode);
+        if n == 0 || text == r.text {
+            break;
+        }
+        count += n;
+        current = linter.relint(r, text);
+    }
+    (current, count)
+}
+
 /// Reads at most `max + 1` bytes: a file that grows while it is read cannot take more.
 fn read_limited(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
@@ -702,31 +720,35 @@ pub fn lint_script(
         script,
         templates: &resolved.config.template,
     };
-    let mut all = Vec::new();
+    // Each rule writes its own buffer; the merge step joins them.
+    let mut buffers = Vec::new();
     for rule in rules::REGISTRY {
         let meta = rule.meta();
         if let Some(sel) = &settings.select {
-            if !sel.iter().any(|s| s == meta.id) {
+            if !sel.contains(&meta.id) {
                 continue;
             }
         }
-        if settings.ignore.iter().any(|s| s == meta.id) {
+        if settings.ignore.contains(&meta.id) {
             continue;
         }
         let Some(severity) = resolved.config.severity(meta) else {
             continue;
         };
-        let start = all.len();
-        rule.check(doc, &cx, &mut all);
-        for d in &mut all[start..] {
+        let mut buf = Vec::new();
+        rule.check(doc, &cx, &mut buf);
+        for d in &mut buf {
             d.severity = severity;
         }
+        buffers.push((meta.id, buf));
     }
-    all.retain(|d| !doc.suppressions.is_suppressed(d.rule, d.span.start));
-    let order = |id: &str| rules::REGISTRY.iter().position(|r| r.meta().id == id);
-    all.sort_by(|a, b| {
-        (a.span.start, a.span.end, order(a.rule)).cmp(&(b.span.start, b.span.end, order(b.rule)))
+    let mut all = rules::merge::merge(doc, buffers);
+    all.retain(|d| {
+        !doc.suppressions
+            .is_suppressed(d.rule.as_str(), d.span.start)
     });
+    // RuleId is ordered as the registry is.
+    all.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     let score = crate::structure::score::score(doc, script, &all);
     (all, score)
 }

@@ -1,34 +1,13 @@
-//! Applying fixes: pick the fixes a run allows, apply them without overlaps, lint again
-//! until nothing changes, and write the result back in the file's own encoding without
-//! touching any other byte.
+//! Applying fixes: pick the fixes a run allows, apply them without overlaps, and write
+//! the result back in the file's own encoding without touching any other byte. Linting
+//! again until nothing changes is the engine's loop (`engine::fix_until_stable`), which
+//! calls [`apply`] each round.
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::input::Encoding;
 
 /// Most rounds of fix-then-lint before giving up on convergence.
 pub const MAX_ROUNDS: usize = 10;
-
-/// Rounds of fix and lint on a linted outcome until no fix applies (at most
-/// [`MAX_ROUNDS`]): the lint of the fixed text, and how many fixes were applied.
-pub fn fix_until_stable(
-    linter: &mut crate::Linter,
-    first: crate::engine::Outcome,
-    mode: FixMode,
-) -> (crate::engine::Outcome, usize) {
-    use crate::engine::Outcome;
-    let mut current = first;
-    let mut count = 0;
-    for _ in 0..MAX_ROUNDS {
-        let Outcome::Linted(r) = &current else { break };
-        let (text, n) = apply(&r.text, &r.diagnostics, mode);
-        if n == 0 || text == r.text {
-            break;
-        }
-        count += n;
-        current = linter.relint(r, text);
-    }
-    (current, count)
-}
 
 /// Which fixes a run applies.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -146,7 +125,7 @@ mod tests {
 
     fn diag(edits: Vec<(usize, usize, &str)>, a: Applicability) -> Diagnostic {
         Diagnostic {
-            rule: "r",
+            rule: crate::diagnostic::RuleId::VagueCommitment,
             severity: Severity::Warning,
             span: Span::new(0, 0),
             message: String::new(),

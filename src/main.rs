@@ -2,7 +2,9 @@ use std::io::{IsTerminal, Write};
 
 use clap::Parser;
 
-use answerlint::cli::{self, Cli, Command, Terminal};
+mod cli;
+
+use cli::{Cli, Command, Terminal};
 
 fn main() {
     let cli = Cli::parse();

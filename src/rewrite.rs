@@ -4,13 +4,148 @@
 //! lacks, become the template's placeholders. Text that is not a step (an apology, a
 //! remark) stays, as a paragraph before the list. The list uses the answer's own list
 //! marker (or the file's, else "- "), and the file's line endings.
+//!
+//! The templates themselves ([`Templates`]) live here too: `answerlint.toml`'s
+//! `[template]` table deserialises into them, so configuration depends on the rewrite and
+//! rules read templates without knowing the configuration file.
 
-use crate::config::TierTemplate;
+use serde::{Deserialize, Serialize};
+
 use crate::diagnostic::Edit;
+use crate::document::placeholder::{placeholder, DEADLINE, PROOF};
 use crate::document::{BlockKind, Document};
+use crate::lang::Lang;
 use crate::lexicon::Lexicons;
 use crate::structure::{sequence_prefix, Section, Step};
 use crate::Span;
+
+/// Templates for `answerlint rewrite`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Templates {
+    #[serde(default, rename = "three-tier")]
+    pub three_tier: ThreeTierTemplates,
+}
+
+/// The three-tier template per language; keys left out keep the built-in values.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreeTierTemplates {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<TierOverrides>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<TierOverrides>,
+}
+
+impl ThreeTierTemplates {
+    /// The template for `lang`: the built-in one with the configured keys over it.
+    pub fn get(&self, lang: Lang) -> TierTemplate {
+        let (base, over) = if lang == Lang::En {
+            (TierTemplate::en(), &self.en)
+        } else {
+            (TierTemplate::zh(), &self.zh)
+        };
+        let Some(o) = over else { return base };
+        TierTemplate {
+            labels: o.labels.clone().unwrap_or(base.labels),
+            more: o.more.clone().unwrap_or(base.more),
+            tier: o.tier.clone().unwrap_or(base.tier),
+            missing_proof: o.missing_proof.clone().unwrap_or(base.missing_proof),
+            missing_deadline: o.missing_deadline.clone().unwrap_or(base.missing_deadline),
+            missing_action: o.missing_action.clone().unwrap_or(base.missing_action),
+        }
+    }
+}
+
+/// `[template.three-tier.zh]` / `.en` as written in answerlint.toml.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TierOverrides {
+    pub labels: Option<Vec<String>>,
+    pub more: Option<String>,
+    pub tier: Option<String>,
+    pub missing_proof: Option<String>,
+    pub missing_deadline: Option<String>,
+    pub missing_action: Option<Vec<String>>,
+}
+
+/// How one tier of the three-tier template is written. `tier` takes `{label}`,
+/// `{deadline}`, `{action}` and `{proof}`; `{proof}` is empty when the step names its
+/// proof, else `missing-proof`. Missing deadlines and actions become `missing-deadline`
+/// and the `missing-action` of the tier's position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierTemplate {
+    pub labels: Vec<String>,
+    pub more: String,
+    pub tier: String,
+    pub missing_proof: String,
+    pub missing_deadline: String,
+    pub missing_action: Vec<String>,
+}
+
+impl TierTemplate {
+    pub fn zh() -> TierTemplate {
+        TierTemplate {
+            labels: vec!["第一级".into(), "第二级".into(), "第三级".into()],
+            more: "追加一级".into(),
+            tier: "{label}（{deadline}内）：{action}{proof}".into(),
+            missing_proof: format!("，凭证：{}", PROOF.zh),
+            missing_deadline: DEADLINE.zh.into(),
+            missing_action: vec![
+                placeholder(Lang::Zh, "受理动作，如专人接手并回复买家"),
+                placeholder(Lang::Zh, "补救动作，如补发或退款"),
+                placeholder(Lang::Zh, "根因分析与预防措施"),
+            ],
+        }
+    }
+
+    pub fn en() -> TierTemplate {
+        TierTemplate {
+            labels: vec!["Tier one".into(), "Tier two".into(), "Tier three".into()],
+            more: "Extra tier".into(),
+            tier: "{label} (within {deadline}): {action}{proof}".into(),
+            missing_proof: format!("; proof: {}", PROOF.en),
+            missing_deadline: DEADLINE.en.into(),
+            missing_action: vec![
+                placeholder(Lang::En, "first response, e.g. an agent takes the case"),
+                placeholder(Lang::En, "remedy, e.g. replacement or refund"),
+                placeholder(Lang::En, "root cause and prevention"),
+            ],
+        }
+    }
+
+    /// The tier line with its fields filled in.
+    pub fn render(&self, label: &str, deadline: &str, action: &str, proof: &str) -> String {
+        self.tier
+            .replace("{label}", label)
+            .replace("{deadline}", deadline)
+            .replace("{action}", action)
+            .replace("{proof}", proof)
+    }
+
+    /// Whether the template is usable: known fields only, `{action}` present, labels
+    /// and actions given. The error names what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        if !self.tier.contains("{action}") {
+            return Err("`tier` must contain {action}".into());
+        }
+        let mut rest = self.tier.as_str();
+        while let Some(i) = rest.find('{') {
+            let end = rest[i..].find('}').map(|j| i + j + 1).unwrap_or(rest.len());
+            let name = &rest[i..end];
+            if !matches!(name, "{label}" | "{deadline}" | "{action}" | "{proof}") {
+                return Err(format!(
+                    "unknown field `{name}` in `tier` (known: {{label}}, {{deadline}}, {{action}}, {{proof}})"
+                ));
+            }
+            rest = &rest[end..];
+        }
+        if self.labels.is_empty() || self.missing_action.is_empty() {
+            return Err("`labels` and `missing-action` need at least one entry".into());
+        }
+        Ok(())
+    }
+}
 
 /// The rewrite of a section's answer into the template, or `None` when the answer has no
 /// text to rewrite.
@@ -94,7 +229,7 @@ pub fn three_tier(
             .deadline
             .map(|(_, d)| d.slice(text).to_string())
             .unwrap_or_else(|| tpl.missing_deadline.clone());
-        let action = action_text(doc, s, tpl);
+        let action = action_text(doc, lx, s, tpl);
         let action = if action.chars().any(char::is_alphanumeric) {
             action
         } else {
@@ -169,10 +304,10 @@ fn tidy(t: &str) -> &str {
 
 /// A step's text without its deadline (在24小时内, "within 24 hours"), its hedge, and the
 /// sequence word before it (第二步, then).
-fn action_text(doc: &Document, s: &Step, tpl: &TierTemplate) -> String {
+fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> String {
     let text = &doc.text;
     let mut cut: Vec<Span> = Vec::new();
-    let skip = sequence_prefix(doc, s.span);
+    let skip = sequence_prefix(doc, lx, s.span);
     if skip > 0 {
         cut.push(Span::new(s.span.start, s.span.start + skip));
     }

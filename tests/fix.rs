@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 
 use std::path::{Path, PathBuf};
 
+use answerlint::engine::fix_until_stable;
 use answerlint::engine::{Outcome, Settings};
-use answerlint::fix::{fix_until_stable, FixMode};
+use answerlint::fix::FixMode;
 use answerlint::Linter;
 
 mod common;

@@ -104,7 +104,7 @@ impl answerlint::rules::Scorer for Shared {
 fn vague_commitments(text: &str) -> Vec<answerlint::Diagnostic> {
     use answerlint::engine::{Linter, Outcome, Settings};
     let settings = Settings {
-        select: Some(vec!["vague-commitment".into()]),
+        select: Some(vec![answerlint::rules::RuleId::VagueCommitment]),
         ..Default::default()
     };
     let mut linter = Linter::new(settings)
@@ -133,7 +133,7 @@ fn paraphrased_vague_commitments_are_flagged_by_the_model() {
         let lexicon_only = answerlint::engine::lint_text_with(
             text,
             &answerlint::engine::Settings {
-                select: Some(vec!["vague-commitment".into()]),
+                select: Some(vec![answerlint::rules::RuleId::VagueCommitment]),
                 ..Default::default()
             },
         );

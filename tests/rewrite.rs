@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use answerlint::engine::fix_until_stable;
 use answerlint::engine::{Outcome, Settings};
-use answerlint::fix::{fix_until_stable, FixMode};
+use answerlint::fix::FixMode;
 use answerlint::Linter;
 
 fn fixtures() -> Vec<PathBuf> {

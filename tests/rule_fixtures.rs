@@ -26,12 +26,12 @@ fn fixtures_flag_and_pass() {
             continue; // tests/structure.rs
         }
         let settings = Settings {
-            select: Some(vec![id.to_string()]),
+            select: Some(vec![id]),
             ..Default::default()
         };
         for lang in ["zh", "en"] {
             for (kind, want) in [("flag", true), ("pass", false)] {
-                let file = root.join(id).join(format!("{kind}.{lang}.txt"));
+                let file = root.join(id.as_str()).join(format!("{kind}.{lang}.txt"));
                 let lines = cases(&file);
                 assert!(lines.len() >= 10, "{}: too few cases", file.display());
                 for line in lines {

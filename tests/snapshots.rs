@@ -37,7 +37,7 @@ fn rule_fixtures() {
         }
         for lang in ["zh", "en"] {
             let settings = Settings {
-                select: Some(vec![id.to_string()]),
+                select: Some(vec![id]),
                 ..Default::default()
             };
             let out = render(

@@ -82,7 +82,7 @@ fn structure_fixtures_meet_their_expectations() {
             }
         }
         for a in &absent {
-            for d in r.diagnostics.iter().filter(|d| d.rule == a) {
+            for d in r.diagnostics.iter().filter(|d| d.rule == *a) {
                 failures.push(format!(
                     "{}: {a} fired: {} ({:?})",
                     path.display(),

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::lexicon::{Lexicons, List};
 use crate::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -136,7 +137,13 @@ fn masks() -> &'static [(NonFigureKind, Regex)] {
 }
 
 /// Finds the non-figures and figures in `text[span]`, with spans into `text`.
-pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<NonFigure>) {
+pub fn scan(
+    text: &str,
+    span: Span,
+    lx: &Lexicons,
+    figures: &mut Vec<Figure>,
+    non: &mut Vec<NonFigure>,
+) {
     let s = span.slice(text);
     if !s.bytes().any(|b| b.is_ascii_digit())
         && !s.chars().any(is_cn_numeral)
@@ -217,7 +224,7 @@ pub fn scan(text: &str, span: Span, figures: &mut Vec<Figure>, non: &mut Vec<Non
                 i += c.len_utf8();
                 continue;
             }
-            if let Some((fig, end)) = read_figure(s, i, span.start, masked) {
+            if let Some((fig, end)) = read_figure(s, i, span.start, masked, lx) {
                 figures.push(fig);
                 i = end;
                 continue;
@@ -375,195 +382,36 @@ pub fn parse_cn_numeral(s: &str) -> Option<f64> {
     Some((total + section + digit.unwrap_or(0)) as f64)
 }
 
-struct Unit {
-    text: &'static str,
-    kind: FigureKind,
+/// Units written with a symbol that the lexicon format cannot hold (the full-width ％,
+/// whose normal form is `%`); every other unit is the `unit` word list.
+const SYMBOL_UNITS: &[(&str, FigureKind)] = &[("％", FigureKind::Percent)];
+
+/// A figure's kind from its unit's category in `unit.tsv`.
+fn unit_kind(category: &str) -> FigureKind {
+    match category {
+        "percent" => FigureKind::Percent,
+        "money" => FigureKind::Money,
+        "duration" => FigureKind::Duration,
+        "rating" => FigureKind::Rating,
+        _ => FigureKind::Count,
+    }
 }
 
-const fn u(text: &'static str, kind: FigureKind) -> Unit {
-    Unit { text, kind }
+/// The units (text, kind) whose first byte, ASCII lower-cased, is `b`.
+fn units_starting_with(lx: &Lexicons, b: u8) -> impl Iterator<Item = (&str, FigureKind)> {
+    lx.words_starting_with(List::Unit, b)
+        .map(|e| (e.phrase.as_str(), unit_kind(&e.category)))
+        .chain(
+            SYMBOL_UNITS
+                .iter()
+                .filter(move |(t, _)| t.as_bytes()[0].eq_ignore_ascii_case(&b))
+                .copied(),
+        )
 }
 
-use FigureKind::{Count as C, Duration as D, Money as M, Percent as P, Rating as R};
-
-/// Units after a number, longest first within a shared prefix (the scanner takes the
-/// longest that matches). English units need a word boundary after them.
-static UNITS: &[Unit] = &[
-    u("%", P),
-    u("％", P),
-    u("个百分点", P),
-    u("percent", P),
-    u("per cent", P),
-    u("pp", P),
-    u("美元", M),
-    u("美金", M),
-    u("人民币", M),
-    u("欧元", M),
-    u("英镑", M),
-    u("日元", M),
-    u("港币", M),
-    u("元", M),
-    u("块钱", M),
-    u("块", M),
-    u("dollars", M),
-    u("dollar", M),
-    u("usd", M),
-    u("rmb", M),
-    u("cny", M),
-    u("yuan", M),
-    u("eur", M),
-    u("euros", M),
-    u("个工作日", D),
-    u("工作日", D),
-    u("个小时", D),
-    u("小时", D),
-    u("个月", D),
-    u("个星期", D),
-    u("星期", D),
-    u("分钟", D),
-    u("秒钟", D),
-    u("秒", D),
-    u("天", D),
-    u("周", D),
-    u("年", D),
-    u("business days", D),
-    u("business day", D),
-    u("working days", D),
-    u("working day", D),
-    u("hours", D),
-    u("hour", D),
-    u("hrs", D),
-    u("hr", D),
-    u("h", D),
-    u("days", D),
-    u("day", D),
-    u("weeks", D),
-    u("week", D),
-    u("months", D),
-    u("month", D),
-    u("years", D),
-    u("year", D),
-    u("minutes", D),
-    u("minute", D),
-    u("mins", D),
-    u("min", D),
-    u("分", R),
-    u("星", R),
-    u("颗星", R),
-    u("stars", R),
-    u("star", R),
-    u("/5", R),
-    u("out of 5", R),
-    u("/10", R),
-    u("points", R),
-    u("个SKU", C),
-    u("个sku", C),
-    u("个国家", C),
-    u("个", C),
-    u("件", C),
-    u("单", C),
-    u("家", C),
-    u("款", C),
-    u("名", C),
-    u("人", C),
-    u("位", C),
-    u("台", C),
-    u("套", C),
-    u("条生产线", C),
-    u("条", C),
-    u("箱", C),
-    u("批", C),
-    u("柜", C),
-    u("吨", C),
-    u("平方米", C),
-    u("平米", C),
-    u("㎡", C),
-    u("种", C),
-    u("只", C),
-    u("双", C),
-    u("把", C),
-    u("张", C),
-    u("次", C),
-    u("项", C),
-    u("间", C),
-    u("座", C),
-    u("辆", C),
-    u("支", C),
-    u("副", C),
-    u("对", C),
-    u("部", C),
-    u("片", C),
-    u("袋", C),
-    u("份", C),
-    u("笔", C),
-    u("卷", C),
-    u("瓶", C),
-    u("盒", C),
-    u("包", C),
-    u("SKU", C),
-    u("skus", C),
-    u("sku", C),
-    u("pcs", C),
-    u("pieces", C),
-    u("piece", C),
-    u("units", C),
-    u("unit", C),
-    u("orders", C),
-    u("order", C),
-    u("clients", C),
-    u("customers", C),
-    u("buyers", C),
-    u("employees", C),
-    u("workers", C),
-    u("staff", C),
-    u("people", C),
-    u("factories", C),
-    u("items", C),
-    u("containers", C),
-    u("lines", C),
-    u("products", C),
-    u("suppliers", C),
-    u("partners", C),
-    u("stores", C),
-    u("shops", C),
-    u("tons", C),
-    u("tonnes", C),
-    u("sqm", C),
-    u("square meters", C),
-    u("m2", C),
-    u("reviews", C),
-    u("countries", C),
-    u("warehouses", C),
-    u("models", C),
-    u("styles", C),
-    u("brands", C),
-    u("pallets", C),
-    u("sets", C),
-    u("pairs", C),
-    u("boxes", C),
-    u("cartons", C),
-    u("shipments", C),
-    u("parcels", C),
-    u("packages", C),
-    u("returns", C),
-    u("complaints", C),
-    u("engineers", C),
-    u("agents", C),
-    u("kg", C),
-    u("t", C),
-];
-
-/// The units whose first byte (ASCII letters lower-cased) is `b`.
-fn units_starting_with(b: u8) -> impl Iterator<Item = &'static Unit> {
-    static INDEX: OnceLock<Vec<Vec<u16>>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        let mut idx = vec![Vec::new(); 256];
-        for (i, u) in UNITS.iter().enumerate() {
-            idx[u.text.as_bytes()[0].to_ascii_lowercase() as usize].push(i as u16);
-        }
-        idx
-    });
-    index[b as usize].iter().map(|&i| &UNITS[i as usize])
+/// Whether `s` starts with `p`, ASCII letters in any case.
+fn starts_with_any_case(s: &str, p: &str) -> bool {
+    s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
 }
 
 const MAGNITUDES: &[(&str, f64)] = &[
@@ -600,7 +448,13 @@ const CURRENCY_BEFORE: &[&str] = &[
 ];
 
 /// Reads one figure at byte `i` of `s`. Returns it and the byte offset after it.
-fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(Figure, usize)> {
+fn read_figure(
+    s: &str,
+    i: usize,
+    base: usize,
+    masked: &[NonFigure],
+    lx: &Lexicons,
+) -> Option<(Figure, usize)> {
     let (value, mut end, chinese) = read_number(s, i)?;
     // A Chinese numeral in a word (一定, 统一, 十分) is not followed by a unit, a range
     // or a lower bound: reject it before the full unit search.
@@ -608,7 +462,7 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         let next = s[end..].chars().next().unwrap_or(' ');
         let mut buf = [0u8; 4];
         let next_str: &str = next.encode_utf8(&mut buf);
-        if !units_starting_with(next_str.as_bytes()[0]).any(|u| u.text.starts_with(next))
+        if !units_starting_with(lx, next_str.as_bytes()[0]).any(|(u, _)| u.starts_with(next))
             && !matches!(next, '多' | '余' | '至' | '到' | '~' | '～' | '-' | '以')
         {
             return None;
@@ -681,20 +535,17 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     let lower = rest2
         .get(..rest2.len().min(16))
         .map(str::to_ascii_lowercase);
-    let mut found: Option<&Unit> = None;
+    let mut found: Option<(&str, FigureKind)> = None;
     let first = rest2.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
-    for un in units_starting_with(first) {
-        let ok = if un.text.is_ascii() && un.text.bytes().any(|b| b.is_ascii_alphabetic()) {
-            lower.as_deref().is_some_and(|l| l.starts_with(un.text))
-                && !next_is_alpha(rest2, un.text.len())
+    for un in units_starting_with(lx, first) {
+        let ok = if un.0.is_ascii() && un.0.bytes().any(|b| b.is_ascii_alphabetic()) {
+            lower.as_deref().is_some_and(|l| l.starts_with(un.0))
+                && !next_is_alpha(rest2, un.0.len())
         } else {
-            rest2.starts_with(un.text)
+            starts_with_any_case(rest2, un.0)
         };
         // Chinese units right after the number; a space only before English ones.
-        if ok
-            && (skip == 0 || un.text.is_ascii())
-            && found.is_none_or(|f| un.text.len() > f.text.len())
-        {
+        if ok && (skip == 0 || un.0.is_ascii()) && found.is_none_or(|f| un.0.len() > f.0.len()) {
             found = Some(un);
         }
     }
@@ -721,11 +572,12 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
                 .get(..rest[off..].len().min(16))
                 .map(str::to_ascii_lowercase)
                 .unwrap_or_default();
-            if let Some(un) = UNITS
-                .iter()
-                .filter(|u| u.kind == FigureKind::Count && u.text.is_ascii() && u.text.len() > 2)
-                .filter(|u| l.starts_with(u.text) && !next_is_alpha(&rest[off..], u.text.len()))
-                .max_by_key(|u| u.text.len())
+            if let Some(un) = lx
+                .words(List::Unit)
+                .map(|e| (e.phrase.as_str(), unit_kind(&e.category)))
+                .filter(|u| u.1 == FigureKind::Count && u.0.is_ascii() && u.0.len() > 2)
+                .filter(|u| l.starts_with(u.0) && !next_is_alpha(&rest[off..], u.0.len()))
+                .max_by_key(|u| u.0.len())
             {
                 found = Some(un);
                 found_at = off;
@@ -737,15 +589,16 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     let rest2 = &rest[skip..];
     if let Some(un) = found {
         // A year in a duration unit is a date (2024年) unless it is a count of years (5年).
-        let is_year_date = un.text == "年" && (1900.0..=2100.0).contains(&value);
+        let (text, unit_kind) = un;
+        let is_year_date = text == "年" && (1900.0..=2100.0).contains(&value);
         // 分 after a number with no decimals and > 100 is minutes or a price fragment: skip.
-        let rating_ok = un.kind != FigureKind::Rating || value <= 100.0;
+        let rating_ok = unit_kind != FigureKind::Rating || value <= 100.0;
         if !is_year_date && rating_ok {
-            if kind != Some(FigureKind::Money) || un.kind == FigureKind::Money {
-                kind = Some(un.kind);
+            if kind != Some(FigureKind::Money) || unit_kind == FigureKind::Money {
+                kind = Some(unit_kind);
             }
-            unit = rest2[..un.text.len()].to_string();
-            end += skip + un.text.len();
+            unit = rest2[..text.len()].to_string();
+            end += skip + text.len();
         }
     }
     // Trailing lower bound: 50以上, 100 and above.
@@ -758,21 +611,8 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     }
     // Leading lower bound: over 50, more than 100, at least 20, 超过50.
     let lead = tail(&s[..start], 24).trim_end().to_ascii_lowercase();
-    for lb in [
-        "over",
-        "more than",
-        "at least",
-        "above",
-        "超过",
-        "逾",
-        "不少于",
-        "至少",
-        "高达",
-        "达到",
-    ] {
-        if lead.ends_with(lb) {
-            lower_bound = true;
-        }
+    if lx.any_word(List::LowerBound, |lb| lead.ends_with(lb)) {
+        lower_bound = true;
     }
     // A rating written without unit: 4.87 after 评分/rating/score, or x.x/5.
     let mut kind = kind.unwrap_or(FigureKind::Plain);
@@ -785,19 +625,7 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         for w in [" of", " is", " at", "达到", "高达"] {
             tail = tail.strip_suffix(w).unwrap_or(tail).trim_end();
         }
-        if [
-            "评分",
-            "好评率",
-            "rating",
-            "score",
-            "dsr",
-            "评级",
-            "店铺分",
-            "rated",
-        ]
-        .iter()
-        .any(|w| tail.ends_with(w))
-        {
+        if lx.any_word(List::RatingWord, |w| tail.ends_with(w)) {
             kind = FigureKind::Rating;
         }
     }
@@ -811,7 +639,7 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
         return None;
     }
     let deadline =
-        kind == FigureKind::Duration && is_deadline(tail(&s[..start], 32), head(&s[end..], 32));
+        kind == FigureKind::Duration && is_deadline(lx, tail(&s[..start], 32), head(&s[end..], 32));
     Some((
         Figure {
             span: Span::new(base + start, base + end),
@@ -826,29 +654,21 @@ fn read_figure(s: &str, i: usize, base: usize, masked: &[NonFigure]) -> Option<(
     ))
 }
 
-/// Actions a deadline is set for: a duration right before one of them is a deadline.
-const DEADLINE_VERBS: &[&str] = &[
-    "发货", "发出", "送达", "到货", "到达", "妥投", "回复", "答复", "响应", "处理", "完成", "退款",
-    "补发", "上门", "寄出", "出库", "揽收", "给出", "反馈", "ship", "deliver", "reply", "respond",
-    "refund", "arrive", "dispatch", "resolve",
-];
-
-/// The last `n` bytes of `s` or a little less, on a character boundary.
+/// The last `n` characters of `s` (all of it when shorter): the words before a figure.
 fn tail(s: &str, n: usize) -> &str {
-    let mut i = s.len().saturating_sub(n);
-    while !s.is_char_boundary(i) {
-        i += 1;
+    match n.checked_sub(1).and_then(|k| s.char_indices().rev().nth(k)) {
+        Some((i, _)) => &s[i..],
+        None if n == 0 => "",
+        None => s,
     }
-    &s[i..]
 }
 
-/// The first `n` bytes of `s` or a little less, on a character boundary.
+/// The first `n` characters of `s` (all of it when shorter): the words after a figure.
 fn head(s: &str, n: usize) -> &str {
-    let mut i = n.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
     }
-    &s[..i]
 }
 
 const FUNCTION_WORDS: &[&str] = &[
@@ -863,7 +683,10 @@ fn next_is_alpha(s: &str, at: usize) -> bool {
         .is_some_and(|c| c.is_ascii_alphabetic())
 }
 
-fn is_deadline(before: &str, after: &str) -> bool {
+/// Whether a duration is a deadline: marked as one (3天内, 48小时之前), followed by an action
+/// (3天发货, "5 days to deliver"), or led by a deadline word (within, 不超过); not when
+/// it is an average. The words are the `deadline-*` word lists.
+fn is_deadline(lx: &Lexicons, before: &str, after: &str) -> bool {
     let after = after.trim_start();
     // 平均3天内完成, "3 days on average": a measured value, not a deadline.
     let b = before.trim_end();
@@ -873,10 +696,7 @@ fn is_deadline(before: &str, after: &str) -> bool {
     {
         return false;
     }
-    if ["内", "以内", "之内", "前", "之前", "以前"]
-        .iter()
-        .any(|w| after.starts_with(w))
-    {
+    if lx.any_word(List::DeadlineMark, |w| after.starts_with(w)) {
         return true;
     }
     // 3天发货, 一般3天左右送达, "5 days to deliver": a time to an action is a deadline.
@@ -885,29 +705,13 @@ fn is_deadline(before: &str, after: &str) -> bool {
         a = a.strip_prefix(hedge).unwrap_or(a).trim_start();
     }
     let a_lower = a.to_ascii_lowercase();
-    if DEADLINE_VERBS
-        .iter()
-        .any(|v| a.starts_with(v) || a_lower.starts_with(v))
-    {
+    if lx.any_word(List::DeadlineVerb, |v| {
+        a.starts_with(v) || a_lower.starts_with(v)
+    }) {
         return true;
     }
     let b = before.trim_end().to_ascii_lowercase();
-    [
-        "within",
-        "in",
-        "under",
-        "by",
-        "no later than",
-        "after",
-        "不超过",
-        "最迟",
-        "限",
-        "在",
-        "于",
-        "须在",
-    ]
-    .iter()
-    .any(|w| b.ends_with(w))
+    lx.any_word(List::DeadlineLead, |w| b.ends_with(w))
 }
 
 const EN_NUMBERS: &[(&str, f64)] = &[
@@ -1005,19 +809,29 @@ fn read_number(s: &str, i: usize) -> Option<(f64, usize, bool)> {
 mod tests {
     use super::*;
 
-    fn figs(s: &str) -> Vec<(String, FigureKind)> {
+    /// The figures of `s` (built-in lexicons).
+    fn scanned(s: &str) -> Vec<Figure> {
         let mut f = Vec::new();
         let mut n = Vec::new();
-        scan(s, Span::new(0, s.len()), &mut f, &mut n);
-        f.iter()
+        scan(
+            s,
+            Span::new(0, s.len()),
+            &Lexicons::builtin(),
+            &mut f,
+            &mut n,
+        );
+        f
+    }
+
+    fn figs(s: &str) -> Vec<(String, FigureKind)> {
+        scanned(s)
+            .iter()
             .map(|x| (x.span.slice(s).to_string(), x.kind))
             .collect()
     }
 
     fn one(s: &str) -> Figure {
-        let mut f = Vec::new();
-        let mut n = Vec::new();
-        scan(s, Span::new(0, s.len()), &mut f, &mut n);
+        let mut f = scanned(s);
         assert_eq!(f.len(), 1, "{s}: {f:?}");
         f.remove(0)
     }

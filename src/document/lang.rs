@@ -1,30 +1,8 @@
-//! Language of a sentence: Chinese, English or mixed.
+//! Detecting the language of a sentence ([`Lang`] lives in [`crate::lang`]).
 
-use serde::Serialize;
+pub use crate::lang::Lang;
 
 use super::sentence::is_han;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Zh,
-    En,
-    Mixed,
-}
-
-impl Lang {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-            Lang::Mixed => "mixed",
-        }
-    }
-    /// Whether rules for `lang` apply to a sentence in `self`.
-    pub fn includes(self, lang: Lang) -> bool {
-        self == lang || self == Lang::Mixed
-    }
-}
 
 /// Decides by the share of Han characters against Latin letters. A Chinese word is one to
 /// two characters and an English one about five letters, so letters count a third.

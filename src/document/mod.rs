@@ -2,8 +2,10 @@
 //! once and shared, read-only, by every rule.
 
 pub mod figures;
+pub mod hedges;
 pub mod lang;
 pub mod line_index;
+pub mod placeholder;
 pub mod sentence;
 pub mod suppress;
 pub mod tokens;
@@ -11,8 +13,10 @@ pub mod tokens;
 use std::ops::Range;
 
 pub use figures::{Figure, FigureKind, NonFigure, NonFigureKind};
+pub use hedges::hedged;
 pub use lang::Lang;
 pub use line_index::{LineIndex, Position};
+pub use placeholder::{has_placeholder, placeholder_re};
 pub use sentence::BlockKind;
 pub use suppress::Suppressions;
 pub use tokens::{Pos, Token};
@@ -96,7 +100,7 @@ impl Document {
     pub fn build(text: String, lexicons: &Lexicons, opts: DocOptions) -> Document {
         let line_index = LineIndex::new(&text);
         let (hidden, suppressions) = suppress::parse(&text, opts.markdown);
-        let raw = sentence::split(&text, &hidden);
+        let raw = sentence::split(&text, &hidden, lexicons);
         let mut doc = Document {
             line_index,
             sentences: Vec::with_capacity(raw.len()),
@@ -134,7 +138,13 @@ impl Document {
             }
             let f0 = doc.figures.len();
             let n0 = doc.non_figures.len();
-            figures::scan(&doc.text, r.span, &mut doc.figures, &mut doc.non_figures);
+            figures::scan(
+                &doc.text,
+                r.span,
+                lexicons,
+                &mut doc.figures,
+                &mut doc.non_figures,
+            );
             doc.sentences.push(Sentence {
                 span: r.span,
                 kind: r.kind,
@@ -262,7 +272,9 @@ impl Document {
                     (List::Evidence, "artifact") => {
                         ev.specific.get_or_insert(m.span);
                     }
-                    (List::Evidence, "needs-id") if self.identifier_near(si, m.span.end, 40) => {
+                    (List::Evidence, "needs-id")
+                        if self.identifier_near(si, m.span.end, IDENTIFIER_REACH) =>
+                    {
                         ev.specific.get_or_insert(m.span);
                     }
                     (List::Evidence, "generic") => {
@@ -278,14 +290,15 @@ impl Document {
     }
 
     /// Whether an identifier (contract or certificate number, 附件3, Appendix 4) starts
-    /// within `window` bytes after `from` in sentence `si`.
-    pub fn identifier_near(&self, si: usize, from: usize, window: usize) -> bool {
+    /// within `window` after `from` in sentence `si` (measured in the sentence's language).
+    pub fn identifier_near(&self, si: usize, from: usize, window: Window) -> bool {
+        let lang = self.sentences[si].lang;
         self.non_figures[self.sentences[si].non_figures.clone()]
             .iter()
             .any(|n| {
                 n.kind == NonFigureKind::Identifier
                     && n.span.end > from
-                    && n.span.start <= from + window
+                    && (n.span.start <= from || window.covers(&self.text, from, n.span.start, lang))
             })
     }
 
@@ -411,9 +424,74 @@ fn is_quoted(text: &str, sentence: Span, span: Span) -> bool {
     n % 2 == 1 && after.contains('"')
 }
 
+/// How far an evidence phrase that needs an identifier (合同编号, "order number") may be
+/// from it.
+pub const IDENTIFIER_REACH: Window = Window::new(40, 14);
+
+/// A window meant to cover a few words, counted in characters: `en` for English text,
+/// `zh` for Chinese and mixed text. Characters, not bytes, so that a space, a digit or a
+/// Latin letter inside a Chinese sentence (大概 3 天) weighs as much as a Han character;
+/// and a count per language because a Chinese word is one or two characters where an
+/// English one is about six with its space. (The Chinese counts are the byte windows these
+/// replace divided by three: the same reach over Han text.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub en: usize,
+    pub zh: usize,
+}
+
+impl Window {
+    pub const fn new(en: usize, zh: usize) -> Window {
+        Window { en, zh }
+    }
+
+    /// The reach in characters for text in `lang`.
+    pub fn chars(self, lang: Lang) -> usize {
+        if lang == Lang::En {
+            self.en
+        } else {
+            self.zh
+        }
+    }
+
+    /// Whether `text[from..to]` fits in the window (`from <= to`).
+    pub fn covers(self, text: &str, from: usize, to: usize, lang: Lang) -> bool {
+        let limit = self.chars(lang);
+        from <= to && text[from..to].chars().take(limit + 1).count() <= limit
+    }
+}
+
+/// Whether a sentence is answer text a rule should judge: not a heading (the question)
+/// and not itself a question.
+pub fn is_statement(doc: &Document, si: usize) -> bool {
+    let s = &doc.sentences[si];
+    if s.kind == BlockKind::Heading {
+        return false;
+    }
+    let t = doc
+        .sentence_text(si)
+        .trim_end_matches(['”', '"', '）', ')', '」']);
+    !(t.ends_with('？') || t.ends_with('?'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_count_characters_per_language() {
+        let w = Window::new(11, 4);
+        // Four Han characters fit the Chinese reach; a fifth does not.
+        let t = "并且要在24";
+        assert!(w.covers(t, 0, "并且要在".len(), Lang::Zh));
+        assert!(!w.covers("并且马上要在", 0, "并且马上要在".len(), Lang::Zh));
+        // A space or a digit weighs one character, as a Han character does.
+        assert!(w.covers("在 2 天", 0, "在 2 ".len(), Lang::Zh));
+        // English counts its own characters.
+        assert!(w.covers("and within 24", 0, "and within ".len(), Lang::En));
+        assert!(!w.covers("and then within 24", 0, "and then within ".len(), Lang::En));
+        assert!(!w.covers("abc", 2, 1, Lang::En));
+    }
 
     fn doc(text: &str) -> Document {
         Document::build(

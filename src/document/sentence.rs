@@ -7,6 +7,7 @@
 //! Terminators inside brackets and quotes (「」“”（）) do not end the sentence; closing
 //! marks right after a terminator belong to the sentence they close.
 
+use crate::lexicon::{Lexicons, List};
 use crate::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +50,7 @@ pub(crate) fn is_han(c: char) -> bool {
 
 /// A marker that starts a line: list bullets and numbers, speaker labels.
 /// Returns the length in bytes of the marker (with the spaces after it) and its kind.
-fn line_marker(line: &str) -> Option<(usize, BlockKind)> {
+fn line_marker(line: &str, lx: &Lexicons) -> Option<(usize, BlockKind)> {
     let trimmed = line.trim_start();
     let indent = line.len() - trimmed.len();
     let bytes = trimmed.as_bytes();
@@ -103,43 +104,19 @@ fn line_marker(line: &str) -> Option<(usize, BlockKind)> {
         }
     }
     // Speaker labels and question numbers: 问：答：Q: A: 问题1： Q1: 买家：Customer:
-    let label_end = speaker_label(trimmed)?;
+    let label_end = speaker_label(trimmed, lx)?;
     Some((indent + skip_space(label_end), BlockKind::Paragraph))
 }
 
-const LABELS: &[&str] = &[
-    "问",
-    "答",
-    "问题",
-    "回答",
-    "买家",
-    "客户",
-    "顾客",
-    "卖家",
-    "客服",
-    "考官",
-    "面试官",
-    "q",
-    "a",
-    "question",
-    "answer",
-    "customer",
-    "buyer",
-    "seller",
-    "agent",
-    "examiner",
-    "reply",
-];
-
 /// Length of a speaker label such as `问：`, `问题1:`, `Q3.`, `Customer:` at the start.
-pub(crate) fn speaker_label(s: &str) -> Option<usize> {
+pub(crate) fn speaker_label(s: &str, lx: &Lexicons) -> Option<usize> {
     let word_end = s
         .char_indices()
         .find(|(_, c)| !(is_han(*c) || c.is_ascii_alphabetic()))
         .map(|(i, _)| i)
         .unwrap_or(s.len());
     let word = &s[..word_end];
-    if word.is_empty() || !LABELS.iter().any(|l| l.eq_ignore_ascii_case(word)) {
+    if word.is_empty() || !lx.any_word(List::SpeakerLabel, |l| l.eq_ignore_ascii_case(word)) {
         return None;
     }
     let mut i = word_end;
@@ -178,7 +155,7 @@ fn heading_level(line: &str) -> Option<(u8, usize)> {
 }
 
 /// Splits `text` into sentences. `hidden` are byte ranges (comments, directives) to skip.
-pub fn split(text: &str, hidden: &[Span]) -> Vec<RawSentence> {
+pub fn split(text: &str, hidden: &[Span], lx: &Lexicons) -> Vec<RawSentence> {
     let mut out = Vec::new();
     let mut block = 0usize;
     let mut in_fence = false;
@@ -218,7 +195,7 @@ pub fn split(text: &str, hidden: &[Span]) -> Vec<RawSentence> {
         if let Some((lvl, off)) = heading_level(line) {
             start = ls + off;
             // 问题1：, Q3: inside a heading are numbering, not text.
-            if let Some(l) = speaker_label(&text[start..le]) {
+            if let Some(l) = speaker_label(&text[start..le], lx) {
                 let rest = &text[start + l..le];
                 start += l + (rest.len() - rest.trim_start().len());
             }
@@ -228,11 +205,11 @@ pub fn split(text: &str, hidden: &[Span]) -> Vec<RawSentence> {
         } else if let Some(rest) = trimmed.strip_prefix('>') {
             start = ls + (line.len() - rest.trim_start().len());
             kind = BlockKind::Quote;
-            if let Some((off, k)) = line_marker(&text[start..le]) {
+            if let Some((off, k)) = line_marker(&text[start..le], lx) {
                 start += off;
                 new_block = new_block || k == BlockKind::ListItem;
             }
-        } else if let Some((off, k)) = line_marker(line) {
+        } else if let Some((off, k)) = line_marker(line, lx) {
             start = ls + off;
             kind = k;
             new_block = true;
@@ -510,7 +487,7 @@ mod tests {
     use super::*;
 
     fn sents(text: &str) -> Vec<&str> {
-        split(text, &[])
+        split(text, &[], &Lexicons::builtin())
             .iter()
             .map(|s| s.span.slice(text))
             .collect()
@@ -576,7 +553,7 @@ mod tests {
                 "产能5万件。"
             ]
         );
-        let raw = split(text, &[]);
+        let raw = split(text, &[], &Lexicons::builtin());
         assert_eq!(raw[0].kind, BlockKind::Heading);
         assert_eq!(raw[1].kind, BlockKind::ListItem);
         assert_ne!(raw[1].block, raw[2].block);

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::document::Lang;
+use crate::lang::Lang;
 
 /// The phrase lists. The order is the order of the files in the table of
 /// `lexicons/FORMAT.md`.
@@ -24,10 +24,29 @@ pub enum List {
     Topics,
     Coverage,
     Actions,
+    /// Word lists (see [`List::is_word_list`]) from here on.
+    Sequence,
+    VagueTiming,
+    WordDeadline,
+    Negation,
+    SafetyStock,
+    Modal,
+    ClauseVerb,
+    GenericAction,
+    Filler,
+    EffortVerb,
+    DeadlineVerb,
+    DeadlineMark,
+    DeadlineLead,
+    Unit,
+    NonAction,
+    LowerBound,
+    RatingWord,
+    SpeakerLabel,
 }
 
 impl List {
-    pub const ALL: [List; 12] = [
+    pub const ALL: [List; 30] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -40,7 +59,33 @@ impl List {
         List::Topics,
         List::Coverage,
         List::Actions,
+        List::Sequence,
+        List::VagueTiming,
+        List::WordDeadline,
+        List::Negation,
+        List::SafetyStock,
+        List::Modal,
+        List::ClauseVerb,
+        List::GenericAction,
+        List::Filler,
+        List::EffortVerb,
+        List::DeadlineVerb,
+        List::DeadlineMark,
+        List::DeadlineLead,
+        List::Unit,
+        List::NonAction,
+        List::LowerBound,
+        List::RatingWord,
+        List::SpeakerLabel,
     ];
+
+    /// A word list: read by one piece of code with its own matching (a prefix, a word
+    /// automaton, a clause test), not scanned for in every document, so never among
+    /// a document's lexicon matches. Same files, same checks, same
+    /// `add`/`except` in answerlint.toml as the phrase lists.
+    pub fn is_word_list(self) -> bool {
+        self >= List::Sequence
+    }
 
     /// The file stem, also the key used in `answerlint.toml`.
     pub fn name(self) -> &'static str {
@@ -57,6 +102,24 @@ impl List {
             List::Topics => "topics",
             List::Coverage => "coverage",
             List::Actions => "actions",
+            List::Sequence => "sequence",
+            List::VagueTiming => "vague-timing",
+            List::WordDeadline => "word-deadline",
+            List::Negation => "negation",
+            List::SafetyStock => "safety-stock",
+            List::Modal => "modal",
+            List::ClauseVerb => "clause-verb",
+            List::GenericAction => "generic-action",
+            List::Filler => "filler",
+            List::EffortVerb => "effort-verb",
+            List::DeadlineVerb => "deadline-verb",
+            List::DeadlineMark => "deadline-mark",
+            List::DeadlineLead => "deadline-lead",
+            List::Unit => "unit",
+            List::NonAction => "non-action",
+            List::LowerBound => "lower-bound",
+            List::RatingWord => "rating-word",
+            List::SpeakerLabel => "speaker-label",
         }
     }
 
@@ -122,6 +185,24 @@ impl List {
                 "br-iso",
             ],
             List::Actions => &["action"],
+            List::Sequence => &["sequence"],
+            List::VagueTiming => &["timing"],
+            List::WordDeadline => &["same-day", "next-day"],
+            List::Negation => &["negation"],
+            List::SafetyStock => &["stock"],
+            List::Modal => &["modal"],
+            List::ClauseVerb => &["verb"],
+            List::GenericAction => &["generic"],
+            List::Filler => &["filler"],
+            List::EffortVerb => &["verb"],
+            List::DeadlineVerb => &["verb"],
+            List::DeadlineMark => &["mark"],
+            List::DeadlineLead => &["lead"],
+            List::Unit => &["percent", "money", "duration", "rating", "count"],
+            List::NonAction => &["auxiliary", "general"],
+            List::LowerBound => &["lower-bound"],
+            List::RatingWord => &["rating"],
+            List::SpeakerLabel => &["question", "answer", "buyer", "seller", "examiner"],
         }
     }
 
@@ -166,6 +247,23 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "topics",
     "zh" / "coverage",
     "zh" / "actions",
+    "zh" / "sequence",
+    "zh" / "vague-timing",
+    "zh" / "word-deadline",
+    "zh" / "negation",
+    "zh" / "safety-stock",
+    "zh" / "modal",
+    "zh" / "clause-verb",
+    "zh" / "generic-action",
+    "zh" / "filler",
+    "zh" / "deadline-verb",
+    "zh" / "deadline-mark",
+    "zh" / "deadline-lead",
+    "zh" / "unit",
+    "zh" / "non-action",
+    "zh" / "lower-bound",
+    "zh" / "rating-word",
+    "zh" / "speaker-label",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -178,6 +276,20 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "topics",
     "en" / "coverage",
     "en" / "actions",
+    "en" / "sequence",
+    "en" / "vague-timing",
+    "en" / "word-deadline",
+    "en" / "negation",
+    "en" / "safety-stock",
+    "en" / "modal",
+    "en" / "filler",
+    "en" / "effort-verb",
+    "en" / "deadline-verb",
+    "en" / "deadline-lead",
+    "en" / "unit",
+    "en" / "lower-bound",
+    "en" / "rating-word",
+    "en" / "speaker-label",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -255,6 +367,14 @@ pub struct Lexicons {
     automaton: AhoCorasick,
     /// One-word English actions, for matching their inflected forms; built on first use.
     english_actions: OnceLock<std::collections::HashSet<String>>,
+    /// Per word list: its entries (both languages, exceptions applied).
+    words: Vec<Vec<u32>>,
+    /// Per word list: a case-insensitive automaton over `words`, built on first use.
+    word_automata: Vec<OnceLock<AhoCorasick>>,
+    /// Per word list: its phrases longest first, built on first use.
+    word_forms: Vec<OnceLock<Vec<String>>>,
+    /// Per word list: entry ids by first byte (ASCII lower-cased), built on first use.
+    word_index: Vec<OnceLock<Vec<Vec<u32>>>>,
 }
 
 impl std::fmt::Debug for Lexicons {
@@ -277,7 +397,19 @@ impl Lexicons {
     pub fn new(entries: Vec<Entry>) -> Lexicons {
         let mut patterns = Vec::with_capacity(entries.len() + 16);
         let mut pattern_entry = Vec::with_capacity(entries.len() + 16);
+        let mut words = vec![Vec::new(); List::ALL.len()];
+        let excepted: std::collections::HashSet<(List, Lang, &str)> = entries
+            .iter()
+            .filter(|e| e.list.is_word_list() && e.is_exception())
+            .map(|e| (e.list, e.lang, e.phrase.as_str()))
+            .collect();
         for (i, e) in entries.iter().enumerate() {
+            if e.list.is_word_list() {
+                if !e.is_exception() && !excepted.contains(&(e.list, e.lang, e.phrase.as_str())) {
+                    words[e.list as usize].push(i as u32);
+                }
+                continue;
+            }
             patterns.push(e.phrase.clone());
             pattern_entry.push(i as u32);
             if e.phrase.contains('\'') {
@@ -295,6 +427,10 @@ impl Lexicons {
             pattern_entry,
             automaton,
             english_actions: OnceLock::new(),
+            words,
+            word_automata: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
+            word_forms: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
+            word_index: (0..List::ALL.len()).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -310,6 +446,66 @@ impl Lexicons {
                 .map(|e| e.phrase.clone())
                 .collect()
         })
+    }
+
+    /// The entries of a word list, both languages, without the excepted ones.
+    pub fn words(&self, list: List) -> impl Iterator<Item = &Entry> + '_ {
+        self.words[list as usize].iter().map(|&i| self.entry(i))
+    }
+
+    /// Whether any word of `list` satisfies `f`.
+    pub fn any_word(&self, list: List, f: impl Fn(&str) -> bool) -> bool {
+        self.words(list).any(|e| f(&e.phrase))
+    }
+
+    /// A word list as an ASCII-case-insensitive automaton (pattern `i` is the `i`th entry
+    /// of [`Lexicons::words`]); built on first use.
+    pub fn word_automaton(&self, list: List) -> &AhoCorasick {
+        self.word_automata[list as usize].get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(self.words(list).map(|e| e.phrase.as_str()))
+                .expect("word automaton")
+        })
+    }
+
+    /// The phrases of a word list (both languages, one with an apostrophe also with a
+    /// curly one), longest first: for code that takes the first word that fits (a
+    /// suffix, a prefix) and means the longest.
+    pub fn word_forms(&self, list: List) -> &[String] {
+        self.word_forms[list as usize].get_or_init(|| {
+            let mut forms: Vec<String> = Vec::new();
+            for e in self.words(list) {
+                forms.push(e.phrase.clone());
+                if e.phrase.contains('\'') {
+                    forms.push(e.phrase.replace('\'', "’"));
+                }
+            }
+            forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            forms
+        })
+    }
+
+    /// The words of a list whose first byte, ASCII lower-cased, is `b` (for scanners that
+    /// try every word at one position).
+    pub fn words_starting_with(&self, list: List, b: u8) -> impl Iterator<Item = &Entry> + '_ {
+        let index = self.word_index[list as usize].get_or_init(|| {
+            let mut idx = vec![Vec::new(); 256];
+            for &i in &self.words[list as usize] {
+                if let Some(&first) = self.entry(i).phrase.as_bytes().first() {
+                    idx[first.to_ascii_lowercase() as usize].push(i);
+                }
+            }
+            idx
+        });
+        index[b.to_ascii_lowercase() as usize]
+            .iter()
+            .map(|&i| self.entry(i))
+    }
+
+    /// The entry behind pattern `pattern` of [`Lexicons::word_automaton`].
+    pub fn word_entry(&self, list: List, pattern: usize) -> &Entry {
+        self.entry(self.words[list as usize][pattern])
     }
 
     /// The built-in lexicons, parsed and compiled once.
@@ -391,5 +587,41 @@ mod tests {
         let mut out = Vec::new();
         lx.find_all("OK, We’ll try.", &mut out);
         assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn word_lists_are_not_scanned_and_take_add_and_except() {
+        let entry = |phrase: &str, category: &str| Entry {
+            list: List::Sequence,
+            lang: Lang::Zh,
+            phrase: phrase.into(),
+            category: category.into(),
+            note: "(answerlint.toml)".into(),
+        };
+        let mut entries = builtin_entries();
+        entries.push(entry("第五步", "sequence"));
+        entries.push(entry("首先", "exception"));
+        let lx = Lexicons::new(entries);
+        let words: Vec<&str> = lx
+            .words(List::Sequence)
+            .map(|e| e.phrase.as_str())
+            .collect();
+        assert!(
+            words.contains(&"第五步") && words.contains(&"其次"),
+            "{words:?}"
+        );
+        assert!(!words.contains(&"首先"), "{words:?}");
+        // Word lists never appear among the document scan's matches.
+        let mut out = Vec::new();
+        lx.find_all("首先，第五步，然后", &mut out);
+        assert!(out.iter().all(|m| !lx.entry(m.entry).list.is_word_list()));
+        let m = lx
+            .word_automaton(List::Sequence)
+            .find("第五步：补发")
+            .unwrap();
+        assert_eq!(
+            lx.word_entry(List::Sequence, m.pattern().as_usize()).phrase,
+            "第五步"
+        );
     }
 }

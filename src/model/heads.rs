@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::signal::Signal;
 use super::{ModelError, Result};
 use crate::document::Lang;
-use crate::rules::Signal;
 
 pub const SIGNALS: [(Signal, &str); 4] = [
     (Signal::VagueCommitment, "vague_commitment"),
@@ -62,7 +62,8 @@ pub fn nearest<'a>(prototypes: &'a [Prototype], emb: &[f32]) -> Option<(&'a str,
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-const BUILTIN: &str = include_str!("../../models/heads.json");
+/// `models/heads.json` as embedded at build time (also part of the results cache key).
+pub const BUILTIN: &str = include_str!("../../models/heads.json");
 
 impl Heads {
     /// The prototype type nearest to an embedding (cosine), with its similarity.

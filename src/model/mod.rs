@@ -3,7 +3,7 @@
 //!
 //! Stages: [`install`] fetches and verifies the weights; [`q4`] reads them; [`encoder`]
 //! runs the transformer; [`heads`] turns embeddings into per-sentence probabilities that
-//! the rules fuse with their lexicon evidence (see `rules::SentenceScores`).
+//! the rules fuse with their lexicon evidence (see `signal::SentenceScores`).
 
 pub mod bench;
 pub mod cpu;
@@ -11,7 +11,7 @@ pub mod encoder;
 pub mod heads;
 pub mod install;
 pub mod q4;
-pub mod train;
+pub mod signal;
 
 use std::path::{Path, PathBuf};
 
@@ -359,13 +359,13 @@ impl Model {
     }
 }
 
-impl crate::rules::Scorer for Model {
+impl signal::Scorer for Model {
     fn score(
         &self,
         texts: &[&str],
-    ) -> std::result::Result<Vec<[Option<f32>; crate::rules::Signal::COUNT]>, String> {
+    ) -> std::result::Result<Vec<[Option<f32>; signal::Signal::COUNT]>, String> {
         let Some(heads) = &self.heads else {
-            return Ok(vec![[None; crate::rules::Signal::COUNT]; texts.len()]);
+            return Ok(vec![[None; signal::Signal::COUNT]; texts.len()]);
         };
         let emb = self.embed_batched(texts).map_err(|e| e.to_string())?;
         Ok(emb.iter().map(|e| heads.probabilities(e)).collect())
@@ -396,11 +396,11 @@ impl crate::rules::Scorer for Model {
     fn calibration(
         &self,
     ) -> (
-        [[f32; 2]; crate::rules::Signal::COUNT],
-        [Option<f32>; crate::rules::Signal::COUNT],
+        [[f32; 2]; signal::Signal::COUNT],
+        [Option<f32>; signal::Signal::COUNT],
     ) {
-        let mut t = [[1.1f32; 2]; crate::rules::Signal::COUNT];
-        let mut v = [None; crate::rules::Signal::COUNT];
+        let mut t = [[1.1f32; 2]; signal::Signal::COUNT];
+        let mut v = [None; signal::Signal::COUNT];
         if let Some(heads) = &self.heads {
             for (signal, _) in heads::SIGNALS {
                 if let Some(h) = heads.head(signal) {

@@ -182,7 +182,7 @@ fn snippet(out: &mut String, p: &Paint, r: &FileReport, d: &Diagnostic) {
         out,
         "{}[{}]: {}",
         p.severity(d.severity),
-        p.wrap("1", d.rule),
+        p.wrap("1", d.rule.as_str()),
         d.message
     );
     let gutter = rg.end_line.to_string().len();
@@ -258,7 +258,7 @@ mod tests {
             score: None,
             digest: 0,
             diagnostics: vec![crate::Diagnostic {
-                rule: "vague-commitment",
+                rule: crate::rules::RuleId::VagueCommitment,
                 severity: Severity::Error,
                 span: crate::Span::new(at, at + "尽力".len()),
                 message: "m".into(),

@@ -45,7 +45,7 @@ pub fn json(outcomes: &[Outcome]) -> String {
                     .diagnostics
                     .iter()
                     .map(|d| {
-                        *by_rule.entry(d.rule).or_default() += 1;
+                        *by_rule.entry(d.rule.as_str()).or_default() += 1;
                         total += 1;
                         let rg = range(r, d);
                         json!({
@@ -128,10 +128,8 @@ pub fn sarif(outcomes: &[Outcome]) -> String {
         }));
         for d in &r.diagnostics {
             let rg = range(r, d);
-            let index = REGISTRY
-                .iter()
-                .position(|x| x.meta().id == d.rule)
-                .unwrap_or(0);
+            // The registry is in RuleId order.
+            let index = d.rule as usize;
             let mut message = d.message.clone();
             if let Some(s) = &d.suggestion {
                 message.push_str(" — ");

@@ -625,9 +625,9 @@ fn diagnostic(out: &mut String, d: &DiagSummary) {
         out,
         "<li class=\"diag\" data-rule=\"{}\"><span class=\"sev {sev}\">{}</span> \
          <code>{}</code> <span class=\"pos\">{}:{}</span>\n<p class=\"msg\">{}</p>\n",
-        escape(&d.rule),
+        escape(d.rule.as_str()),
         escape(&d.severity),
-        escape(&d.rule),
+        escape(d.rule.as_str()),
         d.line,
         d.column,
         escape(&d.message)

@@ -247,7 +247,7 @@ fn details(out: &mut String, f: &FileSummary) {
                 &[
                     format!("{}:{}", d.line, d.column),
                     text(&d.severity),
-                    text(&d.rule),
+                    text(d.rule.as_str()),
                     msg,
                 ],
             );

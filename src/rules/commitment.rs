@@ -4,16 +4,19 @@
 
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::{Document, FigureKind, Lang};
+use crate::lexicon::{Lexicons, List};
 use crate::Span;
 
 use super::msg;
 
-pub(crate) const ZH_DEADLINE: &str = "【待补充：时限】";
-pub(crate) const ZH_ACTION: &str = "【待补充：具体动作】";
-pub(crate) const ZH_PROOF: &str = "【待补充：凭证】";
-pub(crate) const EN_DEADLINE: &str = "[TODO: deadline]";
-pub(crate) const EN_ACTION: &str = "[TODO: action]";
-pub(crate) const EN_PROOF: &str = "[TODO: proof]";
+use crate::document::placeholder::{ACTION, DEADLINE, PROOF};
+
+const ZH_DEADLINE: &str = DEADLINE.zh;
+const ZH_ACTION: &str = ACTION.zh;
+const ZH_PROOF: &str = PROOF.zh;
+const EN_DEADLINE: &str = DEADLINE.en;
+const EN_ACTION: &str = ACTION.en;
+const EN_PROOF: &str = PROOF.en;
 
 /// One vague phrase the rule flagged.
 #[derive(Debug, Clone, Copy)]
@@ -21,103 +24,6 @@ pub(crate) struct Found<'a> {
     pub span: Span,
     pub category: &'a str,
 }
-
-/// Modal words before the vague phrase that the rewrite's own 将 / "will" replaces.
-const ZH_MODALS: &[&str] = &[
-    "一定会",
-    "一定",
-    "必将",
-    "定会",
-    "都会",
-    "也会",
-    "还会",
-    "会",
-    "将",
-    "要",
-    "都",
-    "也",
-];
-const EN_MODALS: &[&str] = &[
-    "will",
-    "'ll",
-    "’ll",
-    "shall",
-    "would",
-    "can",
-    "could",
-    "are",
-    "am",
-    "is",
-    "always",
-    "definitely",
-    "certainly",
-    "surely",
-    "really",
-];
-/// Verbs at the end of a vague phrase that are the clause's action (一定处理好 → 处理好).
-const ZH_VERBS: &[&str] = &[
-    "处理好",
-    "解决好",
-    "处理",
-    "解决",
-    "跟进",
-    "配合",
-    "沟通",
-    "联系",
-    "回复",
-    "答复",
-    "优化",
-    "提升",
-    "改进",
-    "把控",
-    "把关",
-    "给您",
-    "安排",
-    "补发",
-    "退款",
-    "核实",
-    "反馈",
-];
-/// Actions too general to keep on their own: they become the action placeholder.
-const ZH_GENERIC: &[&str] = &[
-    "处理好",
-    "解决好",
-    "处理",
-    "解决",
-    "跟进",
-    "配合",
-    "办好",
-    "做好",
-    "完成",
-    "看看",
-    "满意",
-    "了解一下",
-];
-/// Words that may stand beside a reassurance or effort phrase in a clause of its own.
-const ZH_FILLER: &[&str] = &[
-    "请您", "请你", "请", "您", "你", "大家", "尽管", "完全", "可以", "我们", "呢", "吧", "啊",
-];
-const EN_FILLER: &[&str] = &["please", "so", "and", "but", "you", "can", "just", "oh"];
-/// First words of English phrases that are verbs (do our best, try to) rather than
-/// adverbials (as far as possible, ASAP).
-const EN_VERBISH: &[&str] = &[
-    "do",
-    "make",
-    "try",
-    "aim",
-    "hope",
-    "intend",
-    "endeavor",
-    "endeavour",
-    "strive",
-    "aspire",
-    "plan",
-    "committed",
-    "count",
-    "leave",
-    "handle",
-    "spare",
-];
 
 /// How an English vague phrase is rewritten.
 struct EnglishPhrase<'p> {
@@ -132,7 +38,7 @@ struct EnglishPhrase<'p> {
     tail: &'p str,
 }
 
-fn english_phrase<'p>(phrase: &'p str, category: &str) -> EnglishPhrase<'p> {
+fn english_phrase<'p>(lx: &Lexicons, phrase: &'p str, category: &str) -> EnglishPhrase<'p> {
     let lower = phrase.to_lowercase();
     let subject_len = ["we", "i", "you"]
         .iter()
@@ -142,16 +48,15 @@ fn english_phrase<'p>(phrase: &'p str, category: &str) -> EnglishPhrase<'p> {
     let mut inner = phrase[subject_len..].trim_start();
     loop {
         let l = inner.to_lowercase();
-        let Some(m) = EN_MODALS
-            .iter()
-            .find(|m| l.starts_with(*m) && (l.len() == m.len() || l[m.len()..].starts_with(' ')))
-        else {
+        let Some(m) = lx.word_forms(List::Modal).iter().find(|m| {
+            l.starts_with(m.as_str()) && (l.len() == m.len() || l[m.len()..].starts_with(' '))
+        }) else {
             break;
         };
         inner = inner[m.len()..].trim_start();
     }
     let first = inner.split_whitespace().next().unwrap_or("").to_lowercase();
-    let verbish = EN_VERBISH.contains(&first.as_str());
+    let verbish = lx.any_word(List::EffortVerb, |w| w == first);
     let adverbial =
         category == "effort" && (lower.contains("possible") || lower.starts_with("best effort"));
     let dropped = verbish && matches!(category, "effort" | "intent" | "reassurance");
@@ -219,13 +124,13 @@ pub(crate) fn clause_of(doc: &Document, si: usize, at: usize) -> Span {
     Span::new(start + lead, (end - trail).max(start + lead))
 }
 
-fn strip_suffix_words<'t>(mut s: &'t str, words: &[&str], en: bool) -> (&'t str, bool) {
+fn strip_suffix_words<'t>(mut s: &'t str, words: &[String], en: bool) -> (&'t str, bool) {
     let mut stripped = false;
     loop {
         let t = s.trim_end();
         let hit = words.iter().find(|w| {
             let lower = t.to_lowercase();
-            lower.ends_with(*w)
+            lower.ends_with(w.as_str())
                 && (!en || {
                     let cut = t.len() - w.len();
                     // "'ll" attaches to its word; other English modals stand alone.
@@ -245,12 +150,24 @@ fn strip_suffix_words<'t>(mut s: &'t str, words: &[&str], en: bool) -> (&'t str,
     }
 }
 
-fn only_filler(mut rest: String, filler: &[&str]) -> bool {
+fn only_filler(mut rest: String, filler: &[String]) -> bool {
     for f in filler {
-        rest = rest.replace(f, " ");
+        rest = rest.replace(f.as_str(), " ");
     }
     rest.chars()
         .all(|c| c.is_whitespace() || c.is_ascii_punctuation() || "，、“”".contains(c))
+}
+
+/// The fillers of one language, longest first.
+fn filler_forms(lx: &Lexicons, en: bool) -> Vec<String> {
+    let lang = if en { Lang::En } else { Lang::Zh };
+    let mut forms: Vec<String> = lx
+        .words(List::Filler)
+        .filter(|e| e.lang == lang)
+        .map(|e| e.phrase.clone())
+        .collect();
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms
 }
 
 fn clause_has_duration(doc: &Document, si: usize, clause: Span) -> bool {
@@ -262,6 +179,7 @@ fn clause_has_duration(doc: &Document, si: usize, clause: Span) -> bool {
 /// The rewrite of one clause: the edit and whether it is a deletion.
 fn rewrite_clause(
     doc: &Document,
+    lx: &Lexicons,
     si: usize,
     clause: Span,
     found: &[Found],
@@ -280,7 +198,7 @@ fn rewrite_clause(
     }
     rest.push_str(&text[at..clause.end]);
     let lowered = rest.to_lowercase();
-    let filler_only = only_filler(lowered, if en { EN_FILLER } else { ZH_FILLER });
+    let filler_only = only_filler(lowered, &filler_forms(lx, en));
     if filler_only
         && found
             .iter()
@@ -298,10 +216,10 @@ fn rewrite_clause(
         let seg = &text[cursor..f.span.start];
         cursor = f.span.end;
         if en {
-            let p = english_phrase(phrase, f.category);
+            let p = english_phrase(lx, phrase, f.category);
             if p.verb_dropped && frame_at.is_none() {
                 if p.subject.is_empty() {
-                    out.push_str(strip_suffix_words(seg, EN_MODALS, true).0);
+                    out.push_str(strip_suffix_words(seg, lx.word_forms(List::Modal), true).0);
                 } else {
                     out.push_str(seg);
                     out.push_str(p.subject);
@@ -331,13 +249,13 @@ fn rewrite_clause(
             }
             continue;
         }
-        let core = ZH_VERBS
+        let core = lx
+            .word_forms(List::ClauseVerb)
             .iter()
-            .find(|v| phrase.ends_with(*v))
-            .copied()
-            .unwrap_or("");
+            .find(|v| phrase.ends_with(v.as_str()))
+            .map_or("", String::as_str);
         if frame_at.is_none() && (f.category != "reassurance" || !core.is_empty()) {
-            out.push_str(strip_suffix_words(seg, ZH_MODALS, false).0);
+            out.push_str(strip_suffix_words(seg, lx.word_forms(List::Modal), false).0);
             out.push('将');
             if !has_deadline {
                 out.push_str(&format!("在{ZH_DEADLINE}内"));
@@ -373,7 +291,7 @@ fn rewrite_clause(
         let action = out[at..]
             .trim()
             .trim_end_matches(['，', ',', '的', '了', '吧', '啊', '呢']);
-        if action.is_empty() || (!en && ZH_GENERIC.contains(&action)) {
+        if action.is_empty() || (!en && lx.any_word(List::GenericAction, |w| w == action)) {
             out.truncate(at);
             out.push_str(if en { EN_ACTION } else { ZH_ACTION });
         }
@@ -453,7 +371,13 @@ fn delete_clause(doc: &Document, sentence: Span, clause: Span) -> Option<Edit> {
 /// Fixes for the phrases flagged in sentence `si`, one per phrase (phrases in the same
 /// clause share one fix). The proof placeholder goes after the last rewritten clause,
 /// unless the sentence already names its evidence.
-pub(crate) fn fixes(doc: &Document, si: usize, found: &[Found], lang: Lang) -> Vec<Option<Fix>> {
+pub(crate) fn fixes(
+    doc: &Document,
+    lx: &Lexicons,
+    si: usize,
+    found: &[Found],
+    lang: Lang,
+) -> Vec<Option<Fix>> {
     let mut clauses: Vec<(Span, Vec<usize>)> = Vec::new();
     for (i, f) in found.iter().enumerate() {
         let c = clause_of(doc, si, f.span.start);
@@ -466,7 +390,7 @@ pub(crate) fn fixes(doc: &Document, si: usize, found: &[Found], lang: Lang) -> V
         .iter()
         .map(|(c, members)| {
             let fs: Vec<Found> = members.iter().map(|&i| found[i]).collect();
-            rewrite_clause(doc, si, *c, &fs, lang)
+            rewrite_clause(doc, lx, si, *c, &fs, lang)
         })
         .collect();
     // A proof placeholder later on the same line (a rewritten tier's) counts too.

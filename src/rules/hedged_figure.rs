@@ -30,17 +30,20 @@
 //! ## Options
 //! Extra hedges and exceptions in answerlint.toml: `[lexicon.en.hedge] add = ["give or take"]`.
 
+use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::document::{Document, Figure, FigureKind, Lang, LexMatch};
-use crate::lexicon::{Lexicons, List};
+use crate::document::placeholder::RECORD;
+use crate::document::{has_placeholder, hedged, Document, Lang};
+use crate::lexicon::List;
 use crate::{Diagnostic, Severity, Source, Span};
 
-use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
+use super::phrase::{model_finding, Accept, At, Candidate, Hit, PhraseRule};
+use super::{is_statement, msg, Context, RuleMeta, Signal};
 
 pub struct HedgedFigure;
 
 static META: RuleMeta = RuleMeta {
-    id: "hedged-figure",
+    id: RuleId::HedgedFigure,
     default_severity: Severity::Warning,
     summary: "a specific figure or deadline softened by a hedge (尽量24小时内, around 97%)",
     source: include_str!("hedged_figure.rs"),
@@ -48,96 +51,71 @@ static META: RuleMeta = RuleMeta {
     structural: false,
 };
 
-/// Largest gap in bytes between a hedge before a figure and the figure: room for 在,
-/// "within", "in", "takes".
-const MAX_GAP_BEFORE: usize = 14;
-/// Largest gap between a figure and a hedge after it.
-const MAX_GAP_AFTER: usize = 3;
+impl PhraseRule for HedgedFigure {
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::Hedge;
 
-impl Rule for HedgedFigure {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    /// Statements with a figure that the model does not clear.
+    fn judges(&self, doc: &Document, cx: &Context, si: usize) -> bool {
+        is_statement(doc, si)
+            && !doc.sentence_figures(si).is_empty()
+            && !cx
+                .verdict(si, Signal::HedgedFigure, doc.sentences[si].lang)
+                .is_some_and(|v| v.vetoes)
     }
 
-    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
-        for si in 0..doc.sentences.len() {
-            if !is_statement(doc, si) {
-                continue;
-            }
-            let figures = doc.sentence_figures(si);
-            if figures.is_empty() {
-                continue;
-            }
-            let verdict = cx.verdict(si, Signal::HedgedFigure, doc.sentences[si].lang);
-            if verdict.is_some_and(|v| v.vetoes) {
-                continue;
-            }
-            let found_before = out.len();
-            // (diagnostic, hedge, figure) for the fixes.
-            let mut hedges: Vec<(usize, Span, Span)> = Vec::new();
-            let mut last_end = 0;
-            for m in doc.sentence_matches(si) {
-                if m.list != List::Hedge || m.span.start < last_end {
-                    continue;
-                }
-                let e = cx.lexicons.entry(m.entry);
-                let Some(fig) = hedged(doc, cx.lexicons, m) else {
-                    continue;
-                };
-                let span = Span::new(
-                    m.span.start.min(fig.span.start),
-                    m.span.end.max(fig.span.end),
-                );
-                if doc.cancel_reason(cx.lexicons, si, span).is_some() {
-                    continue;
-                }
-                // 一般3天左右: one diagnostic for the figure, covering both hedges.
-                if let Some((i, prev)) = out
-                    .iter_mut()
-                    .enumerate()
-                    .rev()
-                    .take_while(|(_, d)| d.rule == META.id)
-                    .find(|(_, d)| d.span.contains(fig.span))
-                {
-                    prev.span.end = prev.span.end.max(span.end);
-                    last_end = prev.span.end;
-                    hedges.push((i, m.span, fig.span));
-                    continue;
-                }
-                let hedge = m.span.slice(&doc.text);
-                let figure = fig.span.slice(&doc.text);
-                let lang = if e.lang == Lang::En {
-                    Lang::En
-                } else {
-                    doc.sentences[si].lang
-                };
+    /// The hedge and the figure it softens; a second hedge on the same figure (一般3天左右)
+    /// joins the first one's finding.
+    fn accept(&self, c: &Candidate) -> Option<Accept> {
+        let Candidate { doc, cx, m, .. } = *c;
+        let fig = hedged(doc, cx.lexicons, m)?;
+        Some(Accept {
+            span: Span::new(
+                m.span.start.min(fig.span.start),
+                m.span.end.max(fig.span.end),
+            ),
+            anchor: fig.span,
+            merge: true,
+        })
+    }
+
+    fn message(&self, c: &Candidate, a: &Accept, lang: Lang) -> String {
+        let hedge = c.phrase();
+        let figure = a.anchor.slice(&c.doc.text);
+        msg(
+            lang,
+            format!("「{hedge}」让「{figure}」变得无法核查：去掉模糊词，给出确定的数字和凭证"),
+            format!("\"{hedge}\" softens \"{figure}\" so it cannot be checked: state the figure firmly, with its proof"),
+        )
+    }
+
+    fn source(&self) -> Source {
+        Source::Pattern
+    }
+
+    /// The fixes and the model's confidence; and a hedge the lists do not know (差不多,
+    /// "give or take"): the model alone.
+    fn after_sentence(&self, at: At, first: usize, hits: &[Hit], out: &mut Vec<Diagnostic>) {
+        let At { doc, cx, si } = at;
+        let verdict = cx.verdict(si, Signal::HedgedFigure, doc.sentences[si].lang);
+        for d in &mut out[first..] {
+            d.confidence = verdict.map(|v| v.probability);
+        }
+        let hedges: Vec<(usize, Span, Span)> = hits
+            .iter()
+            .map(|h| (h.diag, h.m.span, h.accept.anchor))
+            .collect();
+        add_fixes(doc, si, &hedges, out);
+        if hits.is_empty() {
+            if let Some(v) = verdict.filter(|v| v.flags) {
+                let p = v.probability;
+                let lang = doc.sentences[si].lang;
                 let message = msg(
                     lang,
-                    format!("「{hedge}」让「{figure}」变得无法核查：去掉模糊词，给出确定的数字和凭证"),
-                    format!("\"{hedge}\" softens \"{figure}\" so it cannot be checked: state the figure firmly, with its proof"),
+                    format!("这句话里的数字或时限被模糊表述软化（模型判断，置信度{p:.2}）：给出确定的数字和凭证"),
+                    format!("a figure or deadline in this sentence is softened (model, confidence {p:.2}): state it firmly, with its proof"),
                 );
-                let mut d = META.diagnostic(span, message, Source::Pattern);
-                d.suggestion = Some(e.note.clone());
-                d.confidence = verdict.map(|v| v.probability);
-                hedges.push((out.len(), m.span, fig.span));
-                out.push(d);
-                last_end = span.end;
-            }
-            add_fixes(doc, si, &hedges, out);
-            // A hedge the lists do not know (差不多, "give or take"): the model alone.
-            if out.len() == found_before {
-                if let Some(v) = verdict.filter(|v| v.flags) {
-                    let p = v.probability;
-                    let lang = doc.sentences[si].lang;
-                    let message = msg(
-                        lang,
-                        format!("这句话里的数字或时限被模糊表述软化（模型判断，置信度{p:.2}）：给出确定的数字和凭证"),
-                        format!("a figure or deadline in this sentence is softened (model, confidence {p:.2}): state it firmly, with its proof"),
-                    );
-                    let mut d = META.diagnostic(doc.sentences[si].span, message, Source::Model);
-                    d.confidence = Some(p);
-                    out.push(d);
-                }
+                out.push(model_finding(&META, doc, si, p, message));
             }
         }
     }
@@ -148,8 +126,8 @@ impl Rule for HedgedFigure {
 fn add_fixes(doc: &Document, si: usize, hedges: &[(usize, Span, Span)], out: &mut [Diagnostic]) {
     let text = &doc.text;
     let lang = doc.sentences[si].lang;
-    let needs_proof = doc.sentences[si].evidence.specific.is_none()
-        && !super::placeholder_left::has_placeholder(doc.sentence_text(si));
+    let needs_proof =
+        doc.sentences[si].evidence.specific.is_none() && !has_placeholder(doc.sentence_text(si));
     let mut i = 0;
     while i < hedges.len() {
         let d = hedges[i].0;
@@ -184,8 +162,8 @@ fn add_fixes(doc: &Document, si: usize, hedges: &[(usize, Span, Span)], out: &mu
             let at = super::commitment::clause_of(doc, si, fig.start).end;
             let proof = msg(
                 lang,
-                "（凭证：【待补充：记录或截图】）".into(),
-                " ([TODO: proof])".into(),
+                format!("（凭证：{}）", RECORD.zh),
+                format!(" ({})", RECORD.en),
             );
             match edits.iter_mut().find(|e| e.end == at) {
                 Some(e) => e.content = proof,
@@ -207,40 +185,6 @@ fn add_fixes(doc: &Document, si: usize, hedges: &[(usize, Span, Span)], out: &mu
             edits,
         });
     }
-}
-
-/// The figure a hedge match softens: the next figure after a `before` hedge (一般3天,
-/// "around 97%"), the figure just before an `after` hedge (3天左右, "72 hours or so"),
-/// with a few words at most and no clause break between them; plain numbers excluded.
-pub(crate) fn hedged<'d>(doc: &'d Document, lx: &Lexicons, m: &LexMatch) -> Option<&'d Figure> {
-    let figures = doc.sentence_figures(m.sentence as usize);
-    let e = lx.entry(m.entry);
-    let (max_gap, max_words) = if e.lang == Lang::En {
-        (40, 5)
-    } else {
-        (MAX_GAP_BEFORE, 2)
-    };
-    let fig = match e.category.as_str() {
-        "before" => figures.iter().find(|f| {
-            f.span.start >= m.span.end
-                && f.span.start - m.span.end <= max_gap
-                && gap_ok(&doc.text[m.span.end..f.span.start], max_words)
-        }),
-        "after" => figures.iter().rev().find(|f| {
-            f.span.end <= m.span.start
-                && m.span.start - f.span.end <= MAX_GAP_AFTER
-                && gap_ok(&doc.text[f.span.end..m.span.start], 1)
-        }),
-        _ => None,
-    };
-    fig.filter(|f| f.kind != FigureKind::Plain)
-}
-
-/// The text between a hedge and its figure may hold a few words but no clause break.
-fn gap_ok(gap: &str, max_words: usize) -> bool {
-    !gap.chars()
-        .any(|c| matches!(c, '，' | ',' | '。' | '；' | ';' | '：' | ':' | '、' | '.'))
-        && gap.split_whitespace().count() <= max_words
 }
 
 #[cfg(test)]

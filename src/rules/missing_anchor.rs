@@ -23,6 +23,7 @@
 //! ## Options
 //! Evidence and benchmark words: the `evidence` and `benchmark` lexicons.
 
+use crate::diagnostic::RuleId;
 use crate::document::Document;
 use crate::structure::SectionType;
 use crate::{Diagnostic, Severity, Source};
@@ -32,7 +33,7 @@ use super::{msg, Context, Rule, RuleMeta};
 pub struct MissingAnchor;
 
 static META: RuleMeta = RuleMeta {
-    id: "missing-anchor",
+    id: RuleId::MissingAnchor,
     default_severity: Severity::Warning,
     summary: "a core-strength answer with no figure backed by evidence, or no benchmark",
     source: include_str!("missing_anchor.rs"),

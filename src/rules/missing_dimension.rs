@@ -32,6 +32,7 @@
 //! Words that count for an item: `[lexicon.zh.coverage] add = [...]` (category = the
 //! item id, e.g. `co-epr`; see lexicons/FORMAT.md).
 
+use crate::diagnostic::RuleId;
 use crate::document::{Document, Lang};
 use crate::structure::Dimension;
 use crate::{Diagnostic, Severity, Source, Span};
@@ -41,7 +42,7 @@ use super::{Context, Rule, RuleMeta};
 pub struct MissingDimension;
 
 static META: RuleMeta = RuleMeta {
-    id: "missing-dimension",
+    id: RuleId::MissingDimension,
     default_severity: Severity::Info,
     summary: "script level: examiner dimensions and key items the script never covers",
     source: include_str!("missing_dimension.rs"),

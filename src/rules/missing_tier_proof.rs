@@ -25,6 +25,7 @@
 //! ## Options
 //! Proof words come from the `evidence` lexicon (`[lexicon.zh.evidence] add = [...]`).
 
+use crate::diagnostic::RuleId;
 use crate::document::Document;
 use crate::structure::SectionType;
 use crate::{Diagnostic, Severity, Source};
@@ -34,7 +35,7 @@ use super::{msg, Context, Rule, RuleMeta};
 pub struct MissingTierProof;
 
 static META: RuleMeta = RuleMeta {
-    id: "missing-tier-proof",
+    id: RuleId::MissingTierProof,
     default_severity: Severity::Warning,
     summary: "a tier of a complaint response whose action has no proof (tracking number, screenshot, 8D report)",
     source: include_str!("missing_tier_proof.rs"),

@@ -45,6 +45,7 @@
 //! {action}, {proof}), missing-proof, missing-deadline, missing-action (one per tier
 //! position).
 
+use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Fix};
 use crate::document::{Document, Lang};
 use crate::structure::{SectionType, Step};
@@ -55,7 +56,7 @@ use super::{msg, Context, Rule, RuleMeta};
 pub struct MissingTiers;
 
 static META: RuleMeta = RuleMeta {
-    id: "missing-tiers",
+    id: RuleId::MissingTiers,
     default_severity: Severity::Error,
     summary: "a complaint or after-sales answer without three tiers of growing deadlines, each with an action",
     source: include_str!("missing_tiers.rs"),

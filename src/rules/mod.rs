@@ -6,29 +6,33 @@
 //! (What it flags / Why it matters / Examples / Fix safety / Options) is what
 //! `answerlint explain RULE` prints.
 
-pub(crate) mod commitment;
-pub(crate) mod hedged_figure;
+mod commitment;
+mod hedged_figure;
+pub mod merge;
 mod missing_anchor;
 mod missing_dimension;
 mod missing_tier_proof;
 mod missing_tiers;
+mod phrase;
 mod placeholder_left;
-pub(crate) use placeholder_left::has_placeholder;
 mod unsupported_figure;
 mod unverifiable_claim;
 mod unverifiable_plan;
 mod vague_commitment;
 mod vague_quantity;
 
+pub use crate::diagnostic::RuleId;
+pub use crate::document::is_statement;
 use crate::document::{Document, Lang};
 use crate::lexicon::Lexicons;
+pub use crate::model::signal::{Scorer, SentenceScores, Signal, Verdict};
 use crate::{Diagnostic, Severity, Source, Span};
 
 /// Static facts about a rule.
 #[derive(Debug)]
 pub struct RuleMeta {
     /// The fixed id that other tools parse.
-    pub id: &'static str,
+    pub id: RuleId,
     pub default_severity: Severity,
     /// One line for `answerlint rules`.
     pub summary: &'static str,
@@ -75,61 +79,6 @@ pub fn module_docs(source: &str) -> String {
     out
 }
 
-/// Per-sentence judgements that a sentence classifier can supply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Signal {
-    VagueCommitment,
-    HedgedFigure,
-    BusinessFigure,
-    Evidence,
-}
-
-impl Signal {
-    pub const COUNT: usize = 4;
-}
-
-/// Probabilities per sentence and signal from a sentence model, with the decision
-/// thresholds it was calibrated with; absent when no model ran.
-#[derive(Debug, Clone, Default)]
-pub struct SentenceScores {
-    /// Indexed by sentence; `None` where the model did not look at a sentence.
-    pub per_sentence: Vec<[Option<f32>; Signal::COUNT]>,
-    /// Per signal: the probability at or above which the model alone flags, [zh, en].
-    pub thresholds: [[f32; 2]; Signal::COUNT],
-    /// Per signal: below this probability the model overrules a lexicon finding.
-    pub veto_below: [Option<f32>; Signal::COUNT],
-}
-
-/// Something that scores sentences: the sentence model, or a stand-in in tests.
-pub trait Scorer: Send + Sync {
-    /// Probabilities per signal for each text.
-    fn score(&self, texts: &[&str]) -> Result<Vec<[Option<f32>; Signal::COUNT]>, String>;
-    /// ([zh, en] thresholds, veto thresholds) per signal.
-    fn calibration(&self) -> ([[f32; 2]; Signal::COUNT], [Option<f32>; Signal::COUNT]);
-    /// The section type of each question by similarity to prototype questions, where the
-    /// scorer has prototypes.
-    fn question_types(
-        &self,
-        questions: &[&str],
-    ) -> Result<Vec<Option<crate::structure::SectionType>>, String> {
-        Ok(vec![None; questions.len()])
-    }
-    /// Messages for the user about how the scorer runs (e.g. a GPU fallback to the CPU).
-    fn notes(&self) -> Vec<String> {
-        Vec::new()
-    }
-}
-
-/// The model's view of one sentence for one signal.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Verdict {
-    pub probability: f32,
-    /// Confident enough to flag on its own.
-    pub flags: bool,
-    /// Low enough to overrule a lexicon finding.
-    pub vetoes: bool,
-}
-
 /// What rules get besides the document.
 pub struct Context<'a> {
     pub lexicons: &'a Lexicons,
@@ -137,7 +86,7 @@ pub struct Context<'a> {
     /// Questions, answers and their types.
     pub script: &'a crate::structure::Script,
     /// Rewrite templates from answerlint.toml.
-    pub templates: &'a crate::config::Templates,
+    pub templates: &'a crate::rewrite::Templates,
 }
 
 impl Context<'_> {
@@ -181,21 +130,14 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &missing_dimension::MissingDimension,
 ];
 
+/// The rule named `id`, if there is one.
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
-    REGISTRY.iter().copied().find(|r| r.meta().id == id)
+    RuleId::from_name(id).map(get)
 }
 
-/// Whether a sentence is answer text a rule should judge: not a heading (the question)
-/// and not itself a question.
-pub fn is_statement(doc: &Document, si: usize) -> bool {
-    let s = &doc.sentences[si];
-    if s.kind == crate::document::BlockKind::Heading {
-        return false;
-    }
-    let t = doc
-        .sentence_text(si)
-        .trim_end_matches(['”', '"', '）', ')', '」']);
-    !(t.ends_with('？') || t.ends_with('?'))
+/// The rule with this id ([`REGISTRY`] is in [`RuleId::ALL`]'s order).
+pub fn get(id: RuleId) -> &'static dyn Rule {
+    REGISTRY[id as usize]
 }
 
 /// Picks the Chinese or English form of a message by the sentence's language.
@@ -204,6 +146,23 @@ pub(crate) fn msg(lang: Lang, zh: String, en: String) -> String {
         en
     } else {
         zh
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn registry_follows_the_rule_ids() {
+        assert_eq!(REGISTRY.len(), RuleId::ALL.len());
+        for (r, id) in REGISTRY.iter().zip(RuleId::ALL) {
+            assert_eq!(r.meta().id, *id);
+            assert_eq!(get(*id).meta().id, *id);
+            let json = serde_json::to_string(id).unwrap();
+            assert_eq!(json, format!("\"{}\"", id.as_str()));
+            assert_eq!(serde_json::from_str::<RuleId>(&json).unwrap(), *id);
+        }
     }
 }
 

@@ -24,11 +24,8 @@
 //! ## Options
 //! None.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
-use crate::document::{Document, Lang};
+use crate::diagnostic::RuleId;
+use crate::document::{has_placeholder, placeholder_re, Document, Lang};
 use crate::{Diagnostic, Severity, Source, Span};
 
 use super::{msg, Context, Rule, RuleMeta};
@@ -36,26 +33,13 @@ use super::{msg, Context, Rule, RuleMeta};
 pub struct PlaceholderLeft;
 
 static META: RuleMeta = RuleMeta {
-    id: "placeholder-left",
+    id: RuleId::PlaceholderLeft,
     default_severity: Severity::Error,
     summary: "a placeholder (【待补充：…】, [TODO: …]) still in the script",
     source: include_str!("placeholder_left.rs"),
     fixable: false,
     structural: false,
 };
-
-/// A placeholder as fixes write them.
-pub(crate) fn placeholder_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"【待补充[:：][^】\n]*】|\[(?i:todo):[^\]\n]*\]").expect("placeholder regex")
-    })
-}
-
-/// Whether `text` holds a placeholder.
-pub(crate) fn has_placeholder(text: &str) -> bool {
-    (text.contains("【待补充") || text.contains('[')) && placeholder_re().is_match(text)
-}
 
 impl Rule for PlaceholderLeft {
     fn meta(&self) -> &'static RuleMeta {

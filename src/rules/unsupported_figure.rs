@@ -32,7 +32,9 @@
 //! ## Options
 //! Extra evidence words in answerlint.toml: `[lexicon.zh.evidence] add = ["质检单"]`.
 
+use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::document::placeholder::SOURCE;
 use crate::document::{Document, Figure, Lang};
 use crate::{Diagnostic, Severity, Source};
 
@@ -41,7 +43,7 @@ use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
 pub struct UnsupportedFigure;
 
 static META: RuleMeta = RuleMeta {
-    id: "unsupported-figure",
+    id: RuleId::UnsupportedFigure,
     default_severity: Severity::Warning,
     summary: "a business figure with no evidence in the same sentence",
     source: include_str!("unsupported_figure.rs"),
@@ -60,7 +62,7 @@ impl Rule for UnsupportedFigure {
             // A placeholder for the source is pending: placeholder-left reports it.
             if !is_statement(doc, si)
                 || s.evidence.specific.is_some()
-                || super::placeholder_left::has_placeholder(doc.sentence_text(si))
+                || crate::document::has_placeholder(doc.sentence_text(si))
             {
                 continue;
             }
@@ -127,8 +129,8 @@ impl Rule for UnsupportedFigure {
                         end: at,
                         content: msg(
                             lang,
-                            "（来源：【待补充：报表或截图】）".into(),
-                            " ([TODO: source])".into(),
+                            format!("（来源：{}）", SOURCE.zh),
+                            format!(" ({})", SOURCE.en),
                         ),
                     })
                     .collect(),
@@ -144,7 +146,7 @@ fn after_hedge(doc: &Document, lx: &crate::lexicon::Lexicons, si: usize, f: &Fig
     doc.sentence_matches(si)
         .iter()
         .filter(|m| m.list == crate::lexicon::List::Hedge && m.span.start >= f.span.end)
-        .filter(|m| super::hedged_figure::hedged(doc, lx, m).is_some_and(|h| h.span == f.span))
+        .filter(|m| crate::document::hedged(doc, lx, m).is_some_and(|h| h.span == f.span))
         .map(|m| m.span.end)
         .next()
         .unwrap_or(f.span.end)
@@ -157,7 +159,7 @@ mod tests {
         let d = crate::engine::lint_text_with(
             text,
             &crate::engine::Settings {
-                select: Some(vec!["unsupported-figure".into()]),
+                select: Some(vec![crate::rules::RuleId::UnsupportedFigure]),
                 ..Default::default()
             },
         );
@@ -181,12 +183,18 @@ mod tests {
         let en = fixed("We ship 1,200 orders a day.");
         assert_eq!(en, "We ship 1,200 orders ([TODO: source]) a day.");
         for text in [zh, en] {
-            let rules: Vec<&str> = crate::engine::lint_text(&text)
+            let rules: Vec<crate::rules::RuleId> = crate::engine::lint_text(&text)
                 .iter()
                 .map(|d| d.rule)
                 .collect();
-            assert!(rules.contains(&"placeholder-left"), "{rules:?}");
-            assert!(!rules.contains(&"unsupported-figure"), "{rules:?}");
+            assert!(
+                rules.contains(&crate::rules::RuleId::PlaceholderLeft),
+                "{rules:?}"
+            );
+            assert!(
+                !rules.contains(&crate::rules::RuleId::UnsupportedFigure),
+                "{rules:?}"
+            );
         }
     }
 

@@ -24,16 +24,18 @@
 //! ## Options
 //! `[lexicon.en.unverifiable-claim] add = [...]`, `except = [...]` in answerlint.toml.
 
-use crate::document::{Document, Lang};
+use crate::diagnostic::RuleId;
+use crate::document::Lang;
 use crate::lexicon::List;
-use crate::{Diagnostic, Severity, Source};
+use crate::Severity;
 
-use super::{is_statement, msg, Context, Rule, RuleMeta};
+use super::phrase::{Accept, Candidate, PhraseRule};
+use super::{msg, RuleMeta};
 
 pub struct UnverifiableClaim;
 
 static META: RuleMeta = RuleMeta {
-    id: "unverifiable-claim",
+    id: RuleId::UnverifiableClaim,
     default_severity: Severity::Warning,
     summary: "puffery and absolute guarantees that no evidence could back (行业领先, never fails)",
     source: include_str!("unverifiable_claim.rs"),
@@ -41,51 +43,30 @@ static META: RuleMeta = RuleMeta {
     structural: false,
 };
 
-impl Rule for UnverifiableClaim {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+impl PhraseRule for UnverifiableClaim {
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::UnverifiableClaim;
+
+    /// A superlative with specific evidence in its sentence is a sourced ranking.
+    fn accept(&self, c: &Candidate) -> Option<Accept> {
+        let Candidate { doc, si, m, e, .. } = *c;
+        (e.category != "superlative" || doc.sentences[si].evidence.specific.is_none())
+            .then(|| Accept::at(m.span))
     }
 
-    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
-        for si in 0..doc.sentences.len() {
-            if !is_statement(doc, si) {
-                continue;
-            }
-            let mut last_end = 0;
-            for m in doc.sentence_matches(si) {
-                if m.list != List::UnverifiableClaim || m.span.start < last_end {
-                    continue;
-                }
-                let e = cx.lexicons.entry(m.entry);
-                if e.category == "superlative" && doc.sentences[si].evidence.specific.is_some() {
-                    continue;
-                }
-                if doc.cancel_reason(cx.lexicons, si, m.span).is_some() {
-                    continue;
-                }
-                let phrase = m.span.slice(&doc.text);
-                let lang = if e.lang == Lang::En {
-                    Lang::En
-                } else {
-                    doc.sentences[si].lang
-                };
-                let message = match e.category.as_str() {
-                    "superlative" => msg(
-                        lang,
-                        format!("「{phrase}」是无法核查的自我评价：换成带出处的排名或数据"),
-                        format!("\"{phrase}\" is self-praise nobody can check: give a ranking or figure with its source"),
-                    ),
-                    _ => msg(
-                        lang,
-                        format!("「{phrase}」是绝对化承诺，考官不会采信：写明具体标准和出问题时的处理"),
-                        format!("\"{phrase}\" is an absolute promise examiners do not accept: state the standard you meet and what happens when it fails"),
-                    ),
-                };
-                let mut d = META.diagnostic(m.span, message, Source::Lexicon);
-                d.suggestion = Some(e.note.clone());
-                out.push(d);
-                last_end = m.span.end;
-            }
+    fn message(&self, c: &Candidate, _a: &Accept, lang: Lang) -> String {
+        let phrase = c.phrase();
+        match c.e.category.as_str() {
+            "superlative" => msg(
+                lang,
+                format!("「{phrase}」是无法核查的自我评价：换成带出处的排名或数据"),
+                format!("\"{phrase}\" is self-praise nobody can check: give a ranking or figure with its source"),
+            ),
+            _ => msg(
+                lang,
+                format!("「{phrase}」是绝对化承诺，考官不会采信：写明具体标准和出问题时的处理"),
+                format!("\"{phrase}\" is an absolute promise examiners do not accept: state the standard you meet and what happens when it fails"),
+            ),
         }
     }
 }

@@ -32,17 +32,19 @@
 //! ## Options
 //! Names that count (carriers, warehouses): `[lexicon.zh.entities] add = ["某某物流"]`.
 
+use crate::diagnostic::RuleId;
 use crate::document::{clause_start, Document, Lang};
-use crate::lexicon::List;
+use crate::lexicon::{Lexicons, List};
 use crate::structure::{Section, SectionType};
 use crate::{Diagnostic, Severity, Source};
 
-use super::{is_statement, msg, Context, Rule, RuleMeta};
+use super::phrase::{Accept, Candidate, PhraseRule};
+use super::{is_statement, msg, Context, RuleMeta};
 
 pub struct UnverifiablePlan;
 
 static META: RuleMeta = RuleMeta {
-    id: "unverifiable-plan",
+    id: RuleId::UnverifiablePlan,
     default_severity: Severity::Warning,
     summary: "a claimed contract, carrier, warehouse or certificate with no identifier or name",
     source: include_str!("unverifiable_plan.rs"),
@@ -50,84 +52,98 @@ static META: RuleMeta = RuleMeta {
     structural: false,
 };
 
-const NEGATIONS_ZH: &[&str] = &["没有", "没", "不", "未", "无"];
-const NEGATIONS_EN: &[&str] = &[
-    "not", "no", "don't", "do not", "never", "without", "haven't", "doesn't",
-];
+impl PhraseRule for UnverifiablePlan {
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::Plan;
 
-impl Rule for UnverifiablePlan {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+    /// 通过了CE认证, "FCC certified": a named certification claimed with no number. Such a
+    /// sentence gets that finding only.
+    fn before_matches(
+        &self,
+        doc: &Document,
+        cx: &Context,
+        si: usize,
+        out: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if doc.has_identifier(si) || negated(doc, cx.lexicons, si, doc.sentences[si].span.start) {
+            return true;
+        }
+        let Some(m) = doc.sentence_matches(si).iter().find(|m| {
+            m.list == List::Entities
+                && cx.lexicons.entry(m.entry).category == "certification"
+                && certified_after(&doc.text[m.span.end..doc.sentences[si].span.end])
+        }) else {
+            return true;
+        };
+        if doc.cancel_reason(cx.lexicons, si, m.span).is_some()
+            || negated(doc, cx.lexicons, si, m.span.start)
+        {
+            return true;
+        }
+        let phrase = m.span.slice(&doc.text);
+        let lang = doc.sentences[si].lang;
+        let message = msg(
+            lang,
+            format!("「{phrase}」认证没有证书编号"),
+            format!("the {phrase} claim has no certificate or registration number"),
+        );
+        let mut d = META.diagnostic(m.span, message, Source::Pattern);
+        d.suggestion = Some(msg(
+            lang,
+            "写明证书编号和发证机构，或注册号".into(),
+            "add the certificate number and issuing body, or the registration number".into(),
+        ));
+        out.push(d);
+        false
     }
 
-    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
-        for si in 0..doc.sentences.len() {
-            if !is_statement(doc, si) {
-                continue;
-            }
-            let matches = doc.sentence_matches(si);
-            let has_id = doc.has_identifier(si);
-            let has_name = matches.iter().any(|m| {
-                m.list == List::Entities && cx.lexicons.entry(m.entry).category != "certification"
-            }) || has_proper_name(doc, si);
-            let mut flagged = false;
-            // 通过了CE认证, "FCC certified": a named certification claimed with no number.
-            if !has_id && !negated(doc, si, doc.sentences[si].span.start) {
-                if let Some(m) = matches.iter().find(|m| {
-                    m.list == List::Entities
-                        && cx.lexicons.entry(m.entry).category == "certification"
-                        && certified_after(&doc.text[m.span.end..doc.sentences[si].span.end])
-                }) {
-                    if doc.cancel_reason(cx.lexicons, si, m.span).is_none()
-                        && !negated(doc, si, m.span.start)
-                    {
-                        let phrase = m.span.slice(&doc.text);
-                        let lang = doc.sentences[si].lang;
-                        let message = msg(
-                            lang,
-                            format!("「{phrase}」认证没有证书编号"),
-                            format!("the {phrase} claim has no certificate or registration number"),
-                        );
-                        let mut d = META.diagnostic(m.span, message, Source::Pattern);
-                        d.suggestion = Some(msg(lang, "写明证书编号和发证机构，或注册号".into(), "add the certificate number and issuing body, or the registration number".into()));
-                        out.push(d);
-                        continue;
-                    }
-                }
-            }
-            for m in matches {
-                if m.list != List::Plan || flagged {
-                    continue;
-                }
-                let e = cx.lexicons.entry(m.entry);
-                let ok = match e.category.as_str() {
-                    "contract" | "certificate" => has_id,
-                    _ => has_id || has_name,
-                };
-                if ok
-                    || negated(doc, si, m.span.start)
-                    || doc.cancel_reason(cx.lexicons, si, m.span).is_some()
-                {
-                    continue;
-                }
-                let phrase = m.span.slice(&doc.text);
-                let lang = if e.lang == Lang::En {
-                    Lang::En
-                } else {
-                    doc.sentences[si].lang
-                };
-                let message = match e.category.as_str() {
-                    "contract" => msg(lang, format!("「{phrase}」没有合同或协议编号，考官无法当场核实"), format!("\"{phrase}\" has no contract or agreement number the examiner can check")),
-                    "certificate" => msg(lang, format!("「{phrase}」没有证书编号"), format!("\"{phrase}\" has no certificate number")),
-                    "carrier" => msg(lang, format!("「{phrase}」没有写明是哪家物流商"), format!("\"{phrase}\" does not name the carrier")),
-                    _ => msg(lang, format!("「{phrase}」没有写明仓库名称、所在国家或编号"), format!("\"{phrase}\" does not name the warehouse, its country or an id")),
-                };
-                let mut d = META.diagnostic(m.span, message, Source::Pattern);
-                d.suggestion = Some(e.note.clone());
-                out.push(d);
-                flagged = true;
-            }
+    /// A contract or certificate needs an identifier in its sentence; a carrier or
+    /// warehouse an identifier or a name.
+    fn accept(&self, c: &Candidate) -> Option<Accept> {
+        let Candidate { doc, cx, si, m, e } = *c;
+        let ok = doc.has_identifier(si)
+            || match e.category.as_str() {
+                "contract" | "certificate" => false,
+                _ => has_name(doc, cx, si),
+            };
+        (!ok && !negated(doc, cx.lexicons, si, m.span.start)).then(|| Accept::at(m.span))
+    }
+
+    fn message(&self, c: &Candidate, _a: &Accept, lang: Lang) -> String {
+        let phrase = c.phrase();
+        match c.e.category.as_str() {
+            "contract" => msg(
+                lang,
+                format!("「{phrase}」没有合同或协议编号，考官无法当场核实"),
+                format!("\"{phrase}\" has no contract or agreement number the examiner can check"),
+            ),
+            "certificate" => msg(
+                lang,
+                format!("「{phrase}」没有证书编号"),
+                format!("\"{phrase}\" has no certificate number"),
+            ),
+            "carrier" => msg(
+                lang,
+                format!("「{phrase}」没有写明是哪家物流商"),
+                format!("\"{phrase}\" does not name the carrier"),
+            ),
+            _ => msg(
+                lang,
+                format!("「{phrase}」没有写明仓库名称、所在国家或编号"),
+                format!("\"{phrase}\" does not name the warehouse, its country or an id"),
+            ),
         }
+    }
+
+    fn source(&self) -> Source {
+        Source::Pattern
+    }
+
+    fn one_per_sentence(&self) -> bool {
+        true
+    }
+
+    fn after_document(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
         for sec in &cx.script.sections {
             if sec.kind == SectionType::LogisticsDelay {
                 check_delay_plan(doc, cx, sec, out);
@@ -136,17 +152,14 @@ impl Rule for UnverifiablePlan {
     }
 }
 
-/// Words that introduce a safety-stock figure.
-const SAFETY_STOCK: &[&str] = &[
-    "安全库存",
-    "备货",
-    "库存",
-    "备库",
-    "safety stock",
-    "buffer stock",
-    "stock",
-    "inventory",
-];
+/// A named carrier or warehouse in the sentence: a lexicon entity (not a certification)
+/// or a capitalised name.
+fn has_name(doc: &Document, cx: &Context, si: usize) -> bool {
+    doc.sentence_matches(si)
+        .iter()
+        .any(|m| m.list == List::Entities && cx.lexicons.entry(m.entry).category != "certification")
+        || has_proper_name(doc, si)
+}
 
 /// Section level: an answer about logistics delays needs a contract or agreement with its
 /// identifier, a named backup carrier, and a safety-stock figure.
@@ -166,8 +179,10 @@ fn check_delay_plan(doc: &Document, cx: &Context, sec: &Section, out: &mut Vec<D
             }
         }
         let text = doc.sentence_text(si).to_lowercase();
-        stock |=
-            SAFETY_STOCK.iter().any(|w| text.contains(w)) && !doc.sentence_figures(si).is_empty();
+        stock |= cx
+            .lexicons
+            .any_word(List::SafetyStock, |w| text.contains(w))
+            && !doc.sentence_figures(si).is_empty();
     }
     let lang = sec.lang(doc);
     let mut missing = Vec::new();
@@ -253,17 +268,23 @@ fn certified_after(rest: &str) -> bool {
     .any(|w| r.starts_with(w))
 }
 
-fn negated(doc: &Document, si: usize, at: usize) -> bool {
+/// Whether the clause before `at` holds a negation (`negation.tsv`): Chinese and
+/// multi-word entries anywhere in it, one-word English entries as whole words.
+fn negated(doc: &Document, lx: &Lexicons, si: usize, at: usize) -> bool {
     let start = clause_start(&doc.text, doc.sentences[si].span.start, at);
     let before = &doc.text[start..at];
     let lower = before.to_ascii_lowercase();
-    NEGATIONS_ZH.iter().any(|n| before.contains(n))
-        || lower
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
-            .any(|w| NEGATIONS_EN.contains(&w))
-        || NEGATIONS_EN
-            .iter()
-            .any(|n| n.contains(' ') && lower.contains(n))
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+        .collect();
+    lx.words(List::Negation).any(|e| {
+        let n = e.phrase.as_str();
+        if e.lang == Lang::En {
+            words.contains(&n) || (n.contains(' ') && lower.contains(n))
+        } else {
+            before.contains(n)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -38,16 +38,21 @@
 //! Extra phrases and exceptions per language in answerlint.toml:
 //! `[lexicon.zh.vague-commitment] add = ["包在我们身上"], except = ["争取时间"]`.
 
-use crate::document::{Cancel, Document, Lang};
-use crate::lexicon::List;
-use crate::{Diagnostic, Severity, Source};
+use crate::diagnostic::RuleId;
+use crate::document::{Cancel, Document, Lang, Window};
+use crate::lexicon::{Entry, List};
+use crate::{Diagnostic, Severity};
 
-use super::{commitment, is_statement, msg, Context, Rule, RuleMeta, Signal};
+use super::phrase::{model_finding, Accept, At, Candidate, Hit, PhraseRule};
+use super::{commitment, msg, RuleMeta, Signal};
 
 pub struct VagueCommitment;
 
+/// How close a figure after a hedge word makes it hedged-figure's finding (尽量24小时内).
+const HEDGE_ON_FIGURE: Window = Window::new(14, 5);
+
 static META: RuleMeta = RuleMeta {
-    id: "vague-commitment",
+    id: RuleId::VagueCommitment,
     default_severity: Severity::Error,
     summary:
         "a promise resting on effort, speed words or reassurance instead of a checkable specific",
@@ -74,130 +79,122 @@ const NAME_SUFFIXES: &[&str] = &[
     "Services",
 ];
 
-impl Rule for VagueCommitment {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+impl PhraseRule for VagueCommitment {
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::VagueCommitment;
+
+    fn accept(&self, c: &Candidate) -> Option<Accept> {
+        let Candidate { doc, cx, si, m, e } = *c;
+        // A clause the fix already rewrote: placeholder-left reports it.
+        let clause = commitment::clause_of(doc, si, m.span.start);
+        if commitment::rewritten(clause.slice(&doc.text)) {
+            return None;
+        }
+        let lang = doc.sentences[si].lang;
+        if cx
+            .verdict(si, Signal::VagueCommitment, lang)
+            .is_some_and(|v| v.vetoes)
+        {
+            return None;
+        }
+        if is_name(doc, m.span.end) || is_past(doc, si, m.span.end, e.lang) {
+            return None;
+        }
+        // 尽量24小时内: a hedge on a figure is hedged-figure's finding.
+        if doc
+            .sentence_matches(si)
+            .iter()
+            .any(|h| h.list == List::Hedge && h.span == m.span)
+            && doc.sentence_figures(si).iter().any(|f| {
+                f.span.start >= m.span.end
+                    && HEDGE_ON_FIGURE.covers(&doc.text, m.span.end, f.span.start, e.lang)
+            })
+        {
+            return None;
+        }
+        Some(Accept::at(m.span))
     }
 
-    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
-        for si in 0..doc.sentences.len() {
-            if !is_statement(doc, si) {
-                continue;
-            }
-            let lang = doc.sentences[si].lang;
-            let verdict = cx.verdict(si, Signal::VagueCommitment, lang);
-            let found_before = out.len();
-            let mut found: Vec<commitment::Found> = Vec::new();
-            let mut last_end = 0;
-            for m in doc.sentence_matches(si) {
-                if m.list != List::VagueCommitment || m.span.start < last_end {
-                    continue;
-                }
-                // A clause the fix already rewrote: placeholder-left reports it.
-                let clause = commitment::clause_of(doc, si, m.span.start);
-                if commitment::rewritten(clause.slice(&doc.text)) {
-                    continue;
-                }
-                let e = cx.lexicons.entry(m.entry);
-                // 请您放心 is reassurance, not a request.
-                let cancel = doc
-                    .cancel_reason(cx.lexicons, si, m.span)
-                    .filter(|c| !(*c == Cancel::Request && e.category == "reassurance"));
-                if verdict.is_some_and(|v| v.vetoes) {
-                    continue;
-                }
-                if cancel.is_some()
-                    || is_name(doc, m.span.end)
-                    || is_past(doc, si, m.span.end, e.lang)
-                {
-                    continue;
-                }
-                // 尽量24小时内: a hedge on a figure is hedged-figure's finding.
-                if doc
-                    .sentence_matches(si)
-                    .iter()
-                    .any(|h| h.list == List::Hedge && h.span == m.span)
-                    && doc
-                        .sentence_figures(si)
-                        .iter()
-                        .any(|f| f.span.start >= m.span.end && f.span.start - m.span.end <= 14)
-                {
-                    continue;
-                }
-                let phrase = m.span.slice(&doc.text);
-                let lang = if e.lang == Lang::En { Lang::En } else { lang };
-                let message = match e.category.as_str() {
-                    "speed" => msg(
-                        lang,
-                        format!("「{phrase}」没有给出可核查的时限：写明几小时内做什么，以及凭什么证明"),
-                        format!("\"{phrase}\" sets no checkable deadline: say what happens within how many hours, and the proof"),
-                    ),
-                    "reassurance" => msg(
-                        lang,
-                        format!("「{phrase}」是安抚而不是承诺：换成具体动作、时限和凭证"),
-                        format!("\"{phrase}\" reassures instead of committing: state the action, the deadline and the proof"),
-                    ),
-                    "deferral" => msg(
-                        lang,
-                        format!("「{phrase}」把处理推到以后：写明谁在什么时限内给出什么结果"),
-                        format!("\"{phrase}\" defers the answer: say who delivers what result by when"),
-                    ),
-                    "intent" => msg(
-                        lang,
-                        format!("「{phrase}」只表达意愿：写成确定的承诺和可查的结果"),
-                        format!("\"{phrase}\" only states an intention: commit to a result that can be checked"),
-                    ),
-                    "cooperation" => msg(
-                        lang,
-                        format!("「{phrase}」不是具体动作：写明做哪一步、谁负责、何时完成"),
-                        format!("\"{phrase}\" is not an action: name the step, the owner and the deadline"),
-                    ),
-                    _ => msg(
-                        lang,
-                        format!("「{phrase}」承诺的是努力而不是结果：写明时限、动作和凭证"),
-                        format!("\"{phrase}\" promises effort, not a result: state the deadline, the action and the proof"),
-                    ),
-                };
-                let mut d = META.diagnostic(m.span, message, Source::Lexicon);
-                d.suggestion = Some(e.note.clone());
-                d.confidence = verdict.map(|v| v.probability);
-                out.push(d);
-                found.push(commitment::Found {
-                    span: m.span,
-                    category: e.category.as_str(),
-                });
-                last_end = m.span.end;
-            }
-            if !found.is_empty() {
-                let fixes = commitment::fixes(doc, si, &found, lang);
-                for (d, fix) in out[found_before..].iter_mut().zip(fixes) {
-                    d.fixes.extend(fix);
-                }
-            }
-            // What the word lists miss: the model alone, on the whole sentence. A sentence
-            // that makes an absolute guarantee is unverifiable-claim's finding already.
-            let guarantee = doc
-                .sentence_matches(si)
+    /// 请您放心 is reassurance, not a request.
+    fn cancelled_by(&self, reason: Cancel, e: &Entry) -> bool {
+        !(reason == Cancel::Request && e.category == "reassurance")
+    }
+
+    fn message(&self, c: &Candidate, _a: &Accept, lang: Lang) -> String {
+        let phrase = c.phrase();
+        match c.e.category.as_str() {
+            "speed" => msg(
+                lang,
+                format!("「{phrase}」没有给出可核查的时限：写明几小时内做什么，以及凭什么证明"),
+                format!("\"{phrase}\" sets no checkable deadline: say what happens within how many hours, and the proof"),
+            ),
+            "reassurance" => msg(
+                lang,
+                format!("「{phrase}」是安抚而不是承诺：换成具体动作、时限和凭证"),
+                format!("\"{phrase}\" reassures instead of committing: state the action, the deadline and the proof"),
+            ),
+            "deferral" => msg(
+                lang,
+                format!("「{phrase}」把处理推到以后：写明谁在什么时限内给出什么结果"),
+                format!("\"{phrase}\" defers the answer: say who delivers what result by when"),
+            ),
+            "intent" => msg(
+                lang,
+                format!("「{phrase}」只表达意愿：写成确定的承诺和可查的结果"),
+                format!("\"{phrase}\" only states an intention: commit to a result that can be checked"),
+            ),
+            "cooperation" => msg(
+                lang,
+                format!("「{phrase}」不是具体动作：写明做哪一步、谁负责、何时完成"),
+                format!("\"{phrase}\" is not an action: name the step, the owner and the deadline"),
+            ),
+            _ => msg(
+                lang,
+                format!("「{phrase}」承诺的是努力而不是结果：写明时限、动作和凭证"),
+                format!("\"{phrase}\" promises effort, not a result: state the deadline, the action and the proof"),
+            ),
+        }
+    }
+
+    /// The clause fixes of the sentence's findings, and what the word lists miss: the
+    /// model alone, on the whole sentence (dropped by the merge step where the sentence
+    /// makes an absolute guarantee, unverifiable-claim's finding).
+    fn after_sentence(&self, at: At, first: usize, hits: &[Hit], out: &mut Vec<Diagnostic>) {
+        let At { doc, cx, si } = at;
+        let lang = doc.sentences[si].lang;
+        let verdict = cx.verdict(si, Signal::VagueCommitment, lang);
+        if !hits.is_empty() {
+            let found: Vec<commitment::Found> = hits
                 .iter()
-                .any(|m| m.list == List::UnverifiableClaim);
-            if out.len() == found_before && !guarantee {
-                if let Some(v) = verdict.filter(|v| v.flags) {
-                    let p = v.probability;
-                    let message = msg(
-                        lang,
-                        format!("这句话像是没有可核查内容的承诺（模型判断，置信度{p:.2}）：写明时限、动作和凭证"),
-                        format!("this sentence reads as a promise with nothing checkable (model, confidence {p:.2}): state the deadline, the action and the proof"),
-                    );
-                    let mut d = META.diagnostic(doc.sentences[si].span, message, Source::Model);
-                    d.confidence = Some(p);
-                    d.suggestion = Some(msg(
-                        lang,
-                        "改成：我们将在【时限】内【具体动作】，【凭证】可查".into(),
-                        "rewrite as: we will [action] within [deadline]; [proof] available on request".into(),
-                    ));
-                    out.push(d);
-                }
+                .map(|h| commitment::Found {
+                    span: h.m.span,
+                    category: cx.lexicons.entry(h.m.entry).category.as_str(),
+                })
+                .collect();
+            for d in &mut out[first..] {
+                d.confidence = verdict.map(|v| v.probability);
             }
+            let fixes = commitment::fixes(doc, cx.lexicons, si, &found, lang);
+            for (d, fix) in out[first..].iter_mut().zip(fixes) {
+                d.fixes.extend(fix);
+            }
+            return;
+        }
+        if let Some(v) = verdict.filter(|v| v.flags) {
+            let p = v.probability;
+            let message = msg(
+                lang,
+                format!("这句话像是没有可核查内容的承诺（模型判断，置信度{p:.2}）：写明时限、动作和凭证"),
+                format!("this sentence reads as a promise with nothing checkable (model, confidence {p:.2}): state the deadline, the action and the proof"),
+            );
+            let mut d = model_finding(&META, doc, si, p, message);
+            d.suggestion = Some(msg(
+                lang,
+                "改成：我们将在【时限】内【具体动作】，【凭证】可查".into(),
+                "rewrite as: we will [action] within [deadline]; [proof] available on request"
+                    .into(),
+            ));
+            out.push(d);
         }
     }
 }

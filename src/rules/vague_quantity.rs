@@ -24,16 +24,18 @@
 //! ## Options
 //! `[lexicon.zh.vague-quantity] add = [...]`, `except = [...]` in answerlint.toml.
 
+use crate::diagnostic::RuleId;
 use crate::document::{Document, Lang, Pos};
 use crate::lexicon::List;
-use crate::{Diagnostic, Severity, Source};
+use crate::Severity;
 
-use super::{is_statement, msg, Context, Rule, RuleMeta};
+use super::phrase::{Accept, Candidate, PhraseRule};
+use super::{msg, RuleMeta};
 
 pub struct VagueQuantity;
 
 static META: RuleMeta = RuleMeta {
-    id: "vague-quantity",
+    id: RuleId::VagueQuantity,
     default_severity: Severity::Warning,
     summary: "an indefinite amount where a figure belongs (几十家客户, dozens of clients)",
     source: include_str!("vague_quantity.rs"),
@@ -48,45 +50,26 @@ const NOT_NOUNS: &[&str] = &[
     "that", "this", "these", "those", "years", "ways", "people's",
 ];
 
-impl Rule for VagueQuantity {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
+impl PhraseRule for VagueQuantity {
+    const META: &'static RuleMeta = &META;
+    const LIST: List = List::VagueQuantity;
+
+    /// `amount` always counts; `quantifier` only when a noun follows.
+    fn accept(&self, c: &Candidate) -> Option<Accept> {
+        let Candidate { doc, si, m, e, .. } = *c;
+        (e.category != "quantifier" || noun_follows(doc, si, m.span.end, e.lang))
+            .then(|| Accept::at(m.span))
     }
 
-    fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
-        for si in 0..doc.sentences.len() {
-            if !is_statement(doc, si) {
-                continue;
-            }
-            let mut last_end = 0;
-            for m in doc.sentence_matches(si) {
-                if m.list != List::VagueQuantity || m.span.start < last_end {
-                    continue;
-                }
-                let e = cx.lexicons.entry(m.entry);
-                if e.category == "quantifier" && !noun_follows(doc, si, m.span.end, e.lang) {
-                    continue;
-                }
-                if doc.cancel_reason(cx.lexicons, si, m.span).is_some() {
-                    continue;
-                }
-                let phrase = m.span.slice(&doc.text);
-                let lang = if e.lang == Lang::En {
-                    Lang::En
-                } else {
-                    doc.sentences[si].lang
-                };
-                let message = msg(
-                    lang,
-                    format!("「{phrase}」不是数字：写出确切数量，并注明出处"),
-                    format!("\"{phrase}\" is not a number: give the exact count and where it can be checked"),
-                );
-                let mut d = META.diagnostic(m.span, message, Source::Lexicon);
-                d.suggestion = Some(e.note.clone());
-                out.push(d);
-                last_end = m.span.end;
-            }
-        }
+    fn message(&self, c: &Candidate, _a: &Accept, lang: Lang) -> String {
+        let phrase = c.phrase();
+        msg(
+            lang,
+            format!("「{phrase}」不是数字：写出确切数量，并注明出处"),
+            format!(
+                "\"{phrase}\" is not a number: give the exact count and where it can be checked"
+            ),
+        )
     }
 }
 

@@ -14,14 +14,14 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::document::{BlockKind, Document, FigureKind, Lang, Pos};
-use crate::lexicon::{Lexicons, List};
+use crate::document::{BlockKind, Document, FigureKind, Lang, Pos, Window};
+use crate::lexicon::{Entry, Lexicons, List};
 use crate::Span;
 
 /// What a question is about, which decides the checks its answer gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SectionType {
     CoreStrength,
@@ -273,17 +273,22 @@ impl Default for Script {
     }
 }
 
+/// Who a buyer's message is labelled with, as regex alternatives: one list for the
+/// question line and for telling a buyer's message from an interview question.
+const BUYER_LABELS_ZH: &str = "买家|顾客|客户|消费者";
+const BUYER_LABELS_EN: &str = "customer|buyer|client";
+
 fn question_line_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        Regex::new(&format!(
             r"(?xi)^\s*(?:[-*+>]\s*)?(?:\*\*)?(?:
                 问题?\s*[0-9一二三四五六七八九十]*\s*[:：.、]
               | Q(?:uestion)?\s*\d*\s*[:：.]
-              | (?:买家|顾客|客户|消费者)(?:留言|消息|问)?\s*[:：]
-              | (?:customer|buyer|client)(?:\s+message)?\s*[:：]
-            )",
-        )
+              | (?:{BUYER_LABELS_ZH})(?:留言|消息|问)?\s*[:：]
+              | (?:{BUYER_LABELS_EN})(?:\s+message)?\s*[:：]
+            )"
+        ))
         .expect("question regex")
     })
 }
@@ -299,8 +304,10 @@ fn numbered_question_re() -> &'static Regex {
 fn buyer_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^\s*(?:[-*+>]\s*)?(?:买家|顾客|客户|消费者|customer|buyer|client)")
-            .expect("buyer regex")
+        Regex::new(&format!(
+            r"(?i)^\s*(?:[-*+>]\s*)?(?:{BUYER_LABELS_ZH}|{BUYER_LABELS_EN})"
+        ))
+        .expect("buyer regex")
     })
 }
 
@@ -370,7 +377,7 @@ impl Script {
         sections.retain(|s| {
             s.answer
                 .clone()
-                .any(|si| crate::rules::is_statement(doc, si))
+                .any(|si| crate::document::is_statement(doc, si))
         });
 
         let mut covered: Vec<&'static str> = Vec::new();
@@ -444,7 +451,7 @@ impl Section {
     pub fn verifiable(&self, doc: &Document) -> bool {
         self.answer.clone().any(|si| {
             let s = &doc.sentences[si];
-            crate::rules::is_statement(doc, si)
+            crate::document::is_statement(doc, si)
                 && (!s.figures.is_empty()
                     || doc.has_identifier(si)
                     || s.evidence.specific.is_some()
@@ -552,110 +559,6 @@ pub struct Step {
 
 const ARROWS: &[&str] = &["→", "->", "⇒", "=>", "⟶", "➔", "➜"];
 
-const SEQUENCE_WORDS: &[&str] = &[
-    "第一步",
-    "第二步",
-    "第三步",
-    "第四步",
-    "第一级",
-    "第二级",
-    "第三级",
-    "第四级",
-    "一级",
-    "二级",
-    "三级",
-    "首先",
-    "其次",
-    "然后",
-    "接着",
-    "随后",
-    "之后",
-    "最后",
-    "再次",
-    "第一阶段",
-    "第二阶段",
-    "第三阶段",
-    "第一层",
-    "第二层",
-    "第三层",
-    "first",
-    "firstly",
-    "second",
-    "secondly",
-    "third",
-    "thirdly",
-    "then",
-    "next",
-    "after that",
-    "afterwards",
-    "finally",
-    "lastly",
-    "tier 1",
-    "tier 2",
-    "tier 3",
-    "tier one",
-    "tier two",
-    "tier three",
-    "step 1",
-    "step 2",
-    "step 3",
-    "level 1",
-    "level 2",
-    "level 3",
-];
-/// Timings with no figure: a step that has only these has no checkable deadline.
-const VAGUE_TIMING_WORDS: &[&str] = &[
-    "之后",
-    "然后",
-    "随后",
-    "后续",
-    "稍后",
-    "事后",
-    "尽快",
-    "及时",
-    "马上",
-    "立即",
-    "第一时间",
-    "过后",
-    "接着",
-    "再",
-    "later",
-    "afterwards",
-    "after that",
-    "then",
-    "soon",
-    "asap",
-    "as soon as possible",
-    "promptly",
-    "eventually",
-    "in due course",
-    "right away",
-    "immediately",
-    "shortly",
-];
-/// Deadlines written in words, in hours.
-const WORD_DEADLINE_PHRASES: &[&str] = &[
-    "当天",
-    "当日",
-    "同日",
-    "次日",
-    "隔日",
-    "第二天",
-    "次工作日",
-    "by end of day",
-    "end of day",
-    "by the end of the day",
-    "same day",
-    "same-day",
-    "next business day",
-    "next working day",
-    "next day",
-];
-/// Hours for each of [`WORD_DEADLINE_PHRASES`], in the same order.
-const WORD_DEADLINE_HOURS: [f64; 15] = [
-    12.0, 12.0, 12.0, 24.0, 24.0, 24.0, 24.0, 12.0, 12.0, 12.0, 12.0, 12.0, 24.0, 24.0, 24.0,
-];
-
 /// Hours in one unit of a duration as the figure scanner writes it.
 pub fn unit_hours(unit: &str) -> Option<f64> {
     let u = unit.to_ascii_lowercase();
@@ -684,39 +587,16 @@ pub fn unit_hours(unit: &str) -> Option<f64> {
     })
 }
 
-/// A word list with its case-insensitive automaton, built on first use.
-struct Words {
-    list: &'static [&'static str],
-    ac: OnceLock<aho_corasick::AhoCorasick>,
-}
-
-impl Words {
-    const fn new(list: &'static [&'static str]) -> Words {
-        Words {
-            list,
-            ac: OnceLock::new(),
-        }
-    }
-
-    fn automaton(&self) -> &aho_corasick::AhoCorasick {
-        self.ac.get_or_init(|| {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(self.list)
-                .expect("word automaton")
-        })
-    }
-}
-
-static SEQUENCE: Words = Words::new(SEQUENCE_WORDS);
-static VAGUE_TIMING: Words = Words::new(VAGUE_TIMING_WORDS);
-static DEADLINE_WORDS: Words = Words::new(WORD_DEADLINE_PHRASES);
-
-/// The earliest of `words` in `span` on word boundaries: its span and index in the list.
-fn find_word(doc: &Document, span: Span, words: &Words) -> Option<(Span, usize)> {
+/// The earliest word of a word list in `span` on word boundaries (the longest where
+/// several start there): its span and entry.
+fn find_word<'l>(
+    doc: &Document,
+    lx: &'l Lexicons,
+    span: Span,
+    list: List,
+) -> Option<(Span, &'l Entry)> {
     let text = span.slice(&doc.text);
-    words
-        .automaton()
+    lx.word_automaton(list)
         .find_overlapping_iter(text)
         .map(|m| {
             (
@@ -726,6 +606,16 @@ fn find_word(doc: &Document, span: Span, words: &Words) -> Option<(Span, usize)>
         })
         .filter(|(s, _)| doc.is_boundary(s.start) && doc.is_boundary(s.end))
         .min_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)))
+        .map(|(s, i)| (s, lx.word_entry(list, i)))
+}
+
+/// Hours a word deadline stands for, by its category in `word-deadline.tsv`.
+fn word_deadline_hours(e: &Entry) -> f64 {
+    if e.category == "same-day" {
+        12.0
+    } else {
+        24.0
+    }
 }
 
 /// Sentences that overlap `span`.
@@ -740,7 +630,7 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     let answer: Vec<usize> = sec
         .answer
         .clone()
-        .filter(|&si| crate::rules::is_statement(doc, si))
+        .filter(|&si| crate::document::is_statement(doc, si))
         .collect();
     let mut parts: Vec<Span> = Vec::new();
     // Arrows: the line that has them, cut at each arrow.
@@ -798,10 +688,10 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     // Paragraphs: clauses, a new step at each deadline or sequence word.
     let mut out: Vec<Span> = Vec::new();
     for &si in &answer {
-        for clause in clauses(doc, si) {
-            let starts_step = deadline(doc, clause).is_some()
-                || starts_with_sequence(doc, clause)
-                || find_word(doc, clause, &VAGUE_TIMING).is_some();
+        for clause in clauses(doc, lx, si) {
+            let starts_step = deadline(doc, lx, clause).is_some()
+                || starts_with_sequence(doc, lx, clause)
+                || find_word(doc, lx, clause, List::VagueTiming).is_some();
             match out.last_mut() {
                 Some(last) if !starts_step => last.end = clause.end,
                 _ if starts_step => out.push(clause),
@@ -812,14 +702,15 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
     out.into_iter().map(|p| step(doc, lx, p)).collect()
 }
 
-/// Most bytes between a comma and the deadline that opens the next clause (并在, "and
-/// within ").
-const DEADLINE_LEAD: usize = 11;
+/// Most characters between a comma and the deadline that opens the next clause (并在,
+/// "and within ").
+const DEADLINE_LEAD: Window = Window::new(11, 4);
 
 /// Clauses of a sentence: cut at semicolons, and at commas followed by a sequence word
 /// or a deadline (联系买家，24小时内补发).
-fn clauses(doc: &Document, si: usize) -> Vec<Span> {
+fn clauses(doc: &Document, lx: &Lexicons, si: usize) -> Vec<Span> {
     let span = doc.sentences[si].span;
+    let lang = doc.sentences[si].lang;
     let text = span.slice(&doc.text);
     let mut cuts = vec![0usize];
     for (i, c) in text.char_indices() {
@@ -831,15 +722,15 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
                 // "First, within 2 hours": a sequence word alone is no clause.
                 let last = *cuts.last().unwrap();
                 let piece = Span::new(span.start + last, span.start + i);
-                let only_sequence = sequence_prefix(doc, piece) >= piece.len();
+                let only_sequence = sequence_prefix(doc, lx, piece) >= piece.len();
                 let deadline_next = !only_sequence
                     && doc.sentence_figures(si).iter().any(|f| {
                         f.deadline
                             && f.span.start >= rest.start
-                            && f.span.start - rest.start <= DEADLINE_LEAD
+                            && DEADLINE_LEAD.covers(&doc.text, rest.start, f.span.start, lang)
                             && !text[after..f.span.start - span.start].contains(['，', ','])
                     });
-                if deadline_next || starts_with_sequence(doc, rest) {
+                if deadline_next || starts_with_sequence(doc, lx, rest) {
                     cuts.push(after);
                 }
             }
@@ -854,13 +745,13 @@ fn clauses(doc: &Document, si: usize) -> Vec<Span> {
         .collect()
 }
 
-fn starts_with_sequence(doc: &Document, span: Span) -> bool {
-    sequence_prefix(doc, span) > 0
+fn starts_with_sequence(doc: &Document, lx: &Lexicons, span: Span) -> bool {
+    sequence_prefix(doc, lx, span) > 0
 }
 
 /// Bytes at the start of `span` that a sequence word takes (第二步，, "Then "), with a
 /// connective before it and punctuation after it; 0 when there is none.
-pub(crate) fn sequence_prefix(doc: &Document, span: Span) -> usize {
+pub(crate) fn sequence_prefix(doc: &Document, lx: &Lexicons, span: Span) -> usize {
     let full = span.slice(&doc.text);
     let mut text = full.trim_start();
     for c in ["and ", "And ", "并且", "而且", "并"] {
@@ -870,8 +761,8 @@ pub(crate) fn sequence_prefix(doc: &Document, span: Span) -> usize {
         }
     }
     let at = span.start + full.len() - text.len();
-    let Some(end) = SEQUENCE
-        .automaton()
+    let Some(end) = lx
+        .word_automaton(List::Sequence)
         .find_overlapping_iter(text)
         .take_while(|m| m.start() == 0)
         .filter(|m| doc.is_boundary(at + m.end()))
@@ -890,12 +781,13 @@ pub(crate) fn sequence_prefix(doc: &Document, span: Span) -> usize {
 
 /// The first deadline in `span`: a duration figure, or a word deadline (次日, "next
 /// business day"), in hours.
-fn deadline(doc: &Document, span: Span) -> Option<(f64, Span)> {
+fn deadline(doc: &Document, lx: &Lexicons, span: Span) -> Option<(f64, Span)> {
     let fig = sentences_in(doc, span)
         .flat_map(|si| doc.sentence_figures(si))
         .filter(|f| span.contains(f.span) && f.kind == FigureKind::Duration)
         .find_map(|f| Some((f.upper.unwrap_or(f.value) * unit_hours(&f.unit)?, f.span)));
-    let word = find_word(doc, span, &DEADLINE_WORDS).map(|(s, i)| (WORD_DEADLINE_HOURS[i], s));
+    let word =
+        find_word(doc, lx, span, List::WordDeadline).map(|(s, e)| (word_deadline_hours(e), s));
     match (fig, word) {
         (Some(f), Some(w)) => Some(if w.1.start < f.1.start { w } else { f }),
         (f, w) => f.or(w),
@@ -903,7 +795,7 @@ fn deadline(doc: &Document, span: Span) -> Option<(f64, Span)> {
 }
 
 fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
-    let deadline = deadline(doc, span);
+    let deadline = deadline(doc, lx, span);
     let within = sentences_in(doc, span);
     let matches = within
         .clone()
@@ -919,7 +811,7 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
             List::Evidence if e.category != "generic" => proof = true,
             // A hedge on the deadline figure itself, as hedged-figure attaches them.
             List::Hedge if hedge.is_none() => {
-                let on_deadline = crate::rules::hedged_figure::hedged(doc, lx, m)
+                let on_deadline = crate::document::hedged(doc, lx, m)
                     .is_some_and(|f| deadline.is_some_and(|(_, d)| d == f.span));
                 if on_deadline {
                     hedge = Some(m.span);
@@ -948,35 +840,20 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         action = english_action(doc, lx, span);
     }
     if !action {
-        // Chinese: any verb jieba knows, other than auxiliaries and timing words.
+        // Chinese: any verb jieba knows, other than auxiliaries and verbs too general to
+        // be an action (non-action.tsv).
         action = within
             .clone()
             .flat_map(|si| doc.sentence_tokens(si))
             .any(|t| {
                 span.contains(t.span)
                     && t.pos(&doc.text) == Pos::Verb
-                    && !matches!(
-                        t.span.slice(&doc.text),
-                        "会" | "能"
-                            | "要"
-                            | "将"
-                            | "是"
-                            | "有"
-                            | "可以"
-                            | "可"
-                            | "需要"
-                            | "应"
-                            | "完成"
-                            | "进行"
-                            | "处理"
-                            | "负责"
-                            | "解决"
-                    )
+                    && !lx.any_word(List::NonAction, |w| w == t.span.slice(&doc.text))
             });
     }
     let vague_timing = match deadline {
         Some(_) => hedge,
-        None => find_word(doc, span, &VAGUE_TIMING).map(|(s, _)| s),
+        None => find_word(doc, lx, span, List::VagueTiming).map(|(s, _)| s),
     };
     Step {
         span,
@@ -984,7 +861,7 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         vague_timing,
         action,
         proof,
-        pending: crate::rules::has_placeholder(span.slice(&doc.text)),
+        pending: crate::document::has_placeholder(span.slice(&doc.text)),
     }
 }
 

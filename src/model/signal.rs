@@ -1,0 +1,58 @@
+//! What the sentence model gives the rules: a probability per sentence and [`Signal`],
+//! with the thresholds it was calibrated with. Defined here, below the rules, so that the
+//! model does not depend on them; the rules read it through `rules::Context`.
+
+/// Per-sentence judgements that a sentence classifier can supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signal {
+    VagueCommitment,
+    HedgedFigure,
+    BusinessFigure,
+    Evidence,
+}
+
+impl Signal {
+    pub const COUNT: usize = 4;
+}
+
+/// Probabilities per sentence and signal from a sentence model, with the decision
+/// thresholds it was calibrated with; absent when no model ran.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceScores {
+    /// Indexed by sentence; `None` where the model did not look at a sentence.
+    pub per_sentence: Vec<[Option<f32>; Signal::COUNT]>,
+    /// Per signal: the probability at or above which the model alone flags, [zh, en].
+    pub thresholds: [[f32; 2]; Signal::COUNT],
+    /// Per signal: below this probability the model overrules a lexicon finding.
+    pub veto_below: [Option<f32>; Signal::COUNT],
+}
+
+/// Something that scores sentences: the sentence model, or a stand-in in tests.
+pub trait Scorer: Send + Sync {
+    /// Probabilities per signal for each text.
+    fn score(&self, texts: &[&str]) -> Result<Vec<[Option<f32>; Signal::COUNT]>, String>;
+    /// ([zh, en] thresholds, veto thresholds) per signal.
+    fn calibration(&self) -> ([[f32; 2]; Signal::COUNT], [Option<f32>; Signal::COUNT]);
+    /// The section type of each question by similarity to prototype questions, where the
+    /// scorer has prototypes.
+    fn question_types(
+        &self,
+        questions: &[&str],
+    ) -> Result<Vec<Option<crate::structure::SectionType>>, String> {
+        Ok(vec![None; questions.len()])
+    }
+    /// Messages for the user about how the scorer runs (e.g. a GPU fallback to the CPU).
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// The model's view of one sentence for one signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verdict {
+    pub probability: f32,
+    /// Confident enough to flag on its own.
+    pub flags: bool,
+    /// Low enough to overrule a lexicon finding.
+    pub vetoes: bool,
+}
