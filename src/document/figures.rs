@@ -701,8 +701,15 @@ fn is_deadline(lx: &Lexicons, before: &str, after: &str) -> bool {
     }
     // 3天发货, 一般3天左右送达, "5 days to deliver": a time to an action is a deadline.
     let mut a = after;
-    for hedge in ["左右", "上下", "之内", "以内", "内", "or so", "to "] {
-        a = a.strip_prefix(hedge).unwrap_or(a).trim_start();
+    // The words of `deadline-hedge.tsv` are stripped in file order; a one-word English
+    // one only when a space follows ("to deliver", not "today").
+    for e in lx.words(List::DeadlineHedge) {
+        let h = e.phrase.as_str();
+        let one_word = h.bytes().all(|b| b.is_ascii_alphabetic());
+        let stripped = a
+            .strip_prefix(h)
+            .filter(|rest| !one_word || rest.starts_with(' '));
+        a = stripped.unwrap_or(a).trim_start();
     }
     let a_lower = a.to_ascii_lowercase();
     if lx.any_word(List::DeadlineVerb, |v| {

@@ -94,6 +94,9 @@ pub struct Document {
     boundaries: Vec<usize>,
     /// The first sentence that is a list item (for the file's list style).
     pub first_list_item: Option<usize>,
+    /// Measure words (`measure-word.tsv`), longest first: after a Chinese numeral one
+    /// still starts a word.
+    measure_words: Vec<String>,
 }
 
 impl Document {
@@ -112,6 +115,7 @@ impl Document {
             hidden,
             boundaries: Vec::new(),
             first_list_item: raw.iter().position(|r| r.kind == BlockKind::ListItem),
+            measure_words: lexicons.word_forms(List::MeasureWord).to_vec(),
             text,
         };
         // The document's language, for sentences with neither Han nor Latin letters;
@@ -319,11 +323,19 @@ impl Document {
                 self.boundaries.binary_search(&offset).is_ok()
                     // jieba keeps numeral + measure word together (几十家): the measure
                     // word still starts a word.
-                    || (figures::is_cn_numeral(b) && is_measure_word(a))
+                    || (figures::is_cn_numeral(b) && self.is_measure_word(offset))
             }
             (Some(b), Some(a)) => !(is_word_char(b) && is_word_char(a)),
             _ => true,
         }
+    }
+
+    /// Whether a measure word (`measure-word.tsv`) starts at `offset`.
+    fn is_measure_word(&self, offset: usize) -> bool {
+        let rest = &self.text[offset..];
+        self.measure_words
+            .iter()
+            .any(|w| rest.starts_with(w.as_str()))
     }
 
     pub fn sentence_text(&self, si: usize) -> &str {
@@ -376,10 +388,6 @@ pub enum Cancel {
     Quoted,
     Advice,
     Request,
-}
-
-fn is_measure_word(c: char) -> bool {
-    "家个位名种款件人次台套条批元年天吨箱柜单".contains(c)
 }
 
 fn is_word_char(c: char) -> bool {

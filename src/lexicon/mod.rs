@@ -43,10 +43,13 @@ pub enum List {
     LowerBound,
     RatingWord,
     SpeakerLabel,
+    MeasureWord,
+    CertifiedMark,
+    DeadlineHedge,
 }
 
 impl List {
-    pub const ALL: [List; 30] = [
+    pub const ALL: [List; 33] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -77,6 +80,9 @@ impl List {
         List::LowerBound,
         List::RatingWord,
         List::SpeakerLabel,
+        List::MeasureWord,
+        List::CertifiedMark,
+        List::DeadlineHedge,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -120,6 +126,9 @@ impl List {
             List::LowerBound => "lower-bound",
             List::RatingWord => "rating-word",
             List::SpeakerLabel => "speaker-label",
+            List::MeasureWord => "measure-word",
+            List::CertifiedMark => "certified-mark",
+            List::DeadlineHedge => "deadline-hedge",
         }
     }
 
@@ -203,7 +212,17 @@ impl List {
             List::LowerBound => &["lower-bound"],
             List::RatingWord => &["rating"],
             List::SpeakerLabel => &["question", "answer", "buyer", "seller", "examiner"],
+            List::MeasureWord => &["measure"],
+            List::CertifiedMark => &["mark"],
+            List::DeadlineHedge => &["hedge"],
         }
+    }
+
+    /// A list whose order is its file's order (not sorted): code that applies its
+    /// words one after another, where an earlier word changes what a later one sees.
+    /// Its entries are read in file order, zh before en, `add`ed words last.
+    pub fn keeps_file_order(self) -> bool {
+        matches!(self, List::DeadlineHedge)
     }
 
     /// The category given to phrases a user adds in `answerlint.toml`.
@@ -264,6 +283,9 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "lower-bound",
     "zh" / "rating-word",
     "zh" / "speaker-label",
+    "zh" / "measure-word",
+    "zh" / "certified-mark",
+    "zh" / "deadline-hedge",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -290,6 +312,8 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "lower-bound",
     "en" / "rating-word",
     "en" / "speaker-label",
+    "en" / "certified-mark",
+    "en" / "deadline-hedge",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -623,5 +647,28 @@ mod tests {
             lx.word_entry(List::Sequence, m.pattern().as_usize()).phrase,
             "第五步"
         );
+    }
+
+    #[test]
+    fn an_ordered_word_list_keeps_file_order_and_appends_added_words() {
+        let mut entries = builtin_entries();
+        entries.push(Entry {
+            list: List::DeadlineHedge,
+            lang: Lang::Zh,
+            phrase: "前后".into(),
+            category: "hedge".into(),
+            note: "(answerlint.toml)".into(),
+        });
+        let lx = Lexicons::new(entries);
+        let words: Vec<&str> = lx
+            .words(List::DeadlineHedge)
+            .map(|e| e.phrase.as_str())
+            .collect();
+        assert_eq!(
+            words,
+            ["左右", "上下", "之内", "以内", "内", "or so", "to", "前后"]
+        );
+        assert!(List::DeadlineHedge.keeps_file_order());
+        assert!(!List::Sequence.keeps_file_order());
     }
 }

@@ -71,7 +71,10 @@ impl PhraseRule for UnverifiablePlan {
         let Some(m) = doc.sentence_matches(si).iter().find(|m| {
             m.list == List::Entities
                 && cx.lexicons.entry(m.entry).category == "certification"
-                && certified_after(&doc.text[m.span.end..doc.sentences[si].span.end])
+                && certified_after(
+                    cx.lexicons,
+                    &doc.text[m.span.end..doc.sentences[si].span.end],
+                )
         }) else {
             return true;
         };
@@ -252,20 +255,11 @@ fn has_proper_name(doc: &Document, si: usize) -> bool {
     })
 }
 
-fn certified_after(rest: &str) -> bool {
+/// Whether `rest` starts with a word of `certified-mark.tsv` (认证, registered), in any
+/// case.
+fn certified_after(lx: &Lexicons, rest: &str) -> bool {
     let r = rest.trim_start().to_ascii_lowercase();
-    [
-        "认证",
-        "注册",
-        "证书",
-        "certif",
-        "registered",
-        "registration",
-        "approved",
-        "compliant",
-    ]
-    .iter()
-    .any(|w| r.starts_with(w))
+    lx.any_word(List::CertifiedMark, |w| r.starts_with(w))
 }
 
 /// Whether the clause before `at` holds a negation (`negation.tsv`): Chinese and
