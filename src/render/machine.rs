@@ -1,12 +1,14 @@
-//! Machine-readable formats: concise lines, JSON, SARIF 2.1.0, GitHub annotations.
+//! Machine-readable formats: concise lines, JSON, SARIF 2.1.0, GitHub annotations,
+//! reviewdog's rdjson and GitLab Code Quality.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use super::range;
-use crate::engine::Outcome;
+use crate::engine::{FileReport, Outcome};
 use crate::rules::REGISTRY;
 use crate::Severity;
 
@@ -229,9 +231,138 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// 1-based column of a byte offset counted in UTF-8 bytes from the start of its line, as
+/// reviewdog's format wants (你好 is 6 bytes).
+fn byte_column(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    offset - line_start + 1
+}
+
+/// reviewdog's Diagnostic Format as one JSON document (`DiagnosticResult`): message,
+/// location (path, range with 1-based lines and UTF-8 byte columns), severity, code.
+pub fn rdjson(outcomes: &[Outcome]) -> String {
+    let mut diagnostics = Vec::new();
+    for o in outcomes {
+        let Outcome::Linted(r) = o else { continue };
+        for d in &r.diagnostics {
+            let rg = range(r, d);
+            let severity = match d.severity {
+                Severity::Error => "ERROR",
+                Severity::Warning => "WARNING",
+                Severity::Info => "INFO",
+            };
+            let mut message = d.message.clone();
+            if let Some(s) = &d.suggestion {
+                message.push_str(" — ");
+                message.push_str(s);
+            }
+            diagnostics.push(json!({
+                "message": message,
+                "location": {
+                    "path": r.path,
+                    "range": {
+                        "start": {"line": rg.line, "column": byte_column(&r.text, d.span.start)},
+                        "end": {"line": rg.end_line, "column": byte_column(&r.text, d.span.end)},
+                    },
+                },
+                "severity": severity,
+                "code": {"value": d.rule},
+            }));
+        }
+    }
+    let doc = json!({
+        "source": {"name": "answerlint", "url": "https://crates.io/crates/answerlint"},
+        "diagnostics": diagnostics,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// GitLab Code Quality report: a JSON array of issues with description, check_name,
+/// fingerprint, severity (info, minor, major) and location (path, begin line).
+///
+/// The fingerprint is the SHA-256 of the path, the rule, the flagged text and how many
+/// times the same rule flagged the same text earlier in the file, so that an issue keeps
+/// its fingerprint when lines above it move, and two identical findings differ.
+pub fn gitlab(outcomes: &[Outcome]) -> String {
+    let mut issues = Vec::new();
+    for o in outcomes {
+        let Outcome::Linted(r) = o else { continue };
+        let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for d in &r.diagnostics {
+            let rg = range(r, d);
+            let severity = match d.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Info => "info",
+            };
+            let flagged = flagged_text(r, d.span);
+            let n = seen.entry((d.rule.as_str(), flagged)).or_default();
+            let fingerprint = fingerprint(&r.path, d.rule.as_str(), flagged, *n);
+            *n += 1;
+            let mut description = format!("[{}] {}", d.rule, d.message);
+            if let Some(s) = &d.suggestion {
+                description.push_str(" — ");
+                description.push_str(s);
+            }
+            issues.push(json!({
+                "type": "issue",
+                "description": description,
+                "check_name": d.rule,
+                "fingerprint": fingerprint,
+                "severity": severity,
+                "location": {
+                    "path": r.path.strip_prefix("./").unwrap_or(&r.path),
+                    "lines": {"begin": rg.line, "end": rg.end_line},
+                },
+            }));
+        }
+    }
+    let mut s = serde_json::to_string_pretty(&Value::Array(issues)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn flagged_text(r: &FileReport, span: crate::Span) -> &str {
+    r.text.get(span.start..span.end).unwrap_or("")
+}
+
+fn fingerprint(path: &str, rule: &str, text: &str, n: usize) -> String {
+    let mut h = Sha256::new();
+    for part in [path, rule, text, &n.to_string()] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_columns_count_utf8_bytes() {
+        let text = "ab\n你好x";
+        assert_eq!(byte_column(text, 0), 1);
+        assert_eq!(byte_column(text, 3), 1);
+        // x comes after two three-byte characters.
+        assert_eq!(byte_column(text, 9), 7);
+    }
+
+    #[test]
+    fn fingerprints_differ_by_occurrence() {
+        let a = fingerprint("a.md", "vague-commitment", "尽力", 0);
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, fingerprint("a.md", "vague-commitment", "尽力", 1));
+        assert_ne!(a, fingerprint("b.md", "vague-commitment", "尽力", 0));
+        assert_eq!(a, fingerprint("a.md", "vague-commitment", "尽力", 0));
+    }
 
     #[test]
     fn escapes() {

@@ -5,7 +5,7 @@ mod human;
 mod machine;
 
 pub use human::{human, human_file, human_summary, HumanOptions};
-pub use machine::{concise, github, json, sarif};
+pub use machine::{concise, github, gitlab, json, rdjson, sarif};
 
 use crate::engine::{FileReport, Outcome};
 use crate::{Diagnostic, Severity};
@@ -23,6 +23,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// reviewdog's Diagnostic Format (rdjson), one document: `reviewdog -f=rdjson`.
+    Rdjson,
+    /// GitLab Code Quality report (a JSON array of issues).
+    Gitlab,
 }
 
 /// 1-based line and character column of both ends of a diagnostic.
@@ -91,5 +95,7 @@ pub fn render(format: Format, outcomes: &[Outcome], opts: &HumanOptions) -> Stri
         Format::Json => json(outcomes),
         Format::Sarif => sarif(outcomes),
         Format::Github => github(outcomes),
+        Format::Rdjson => rdjson(outcomes),
+        Format::Gitlab => gitlab(outcomes),
     }
 }
