@@ -97,6 +97,18 @@ pub enum Command {
     /// Train the classifier heads on models/data and write models/heads.json and the
     /// metrics of the model card.
     Train(TrainArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    ///
+    /// Example: answerlint completions bash > ~/.local/share/bash-completion/completions/answerlint
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of answerlint and its commands: `answerlint manpage >
+    /// answerlint.1`, then `man ./answerlint.1`.
+    #[command(hide = true)]
+    Manpage,
 }
 
 #[derive(Debug, Subcommand)]

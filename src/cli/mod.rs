@@ -70,6 +70,33 @@ pub fn run_to(cli: Cli, stdin: &mut dyn Read, term: Terminal, sink: &mut dyn Wri
             model::model_trim(&model, &texts, &out)
         }
         Command::Train(args) => model::train(&args, term),
+        Command::Completions { shell } => completions(shell),
+        Command::Manpage => manpage(),
+    }
+}
+
+/// The completion script for `shell`, from the same clap definition that parses.
+fn completions(shell: clap_complete::Shell) -> Output {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "answerlint", &mut buf);
+    Output {
+        stdout: String::from_utf8_lossy(&buf).into_owned(),
+        ..Default::default()
+    }
+}
+
+/// The man page (roff): synopsis, options, the commands, version.
+fn manpage() -> Output {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+        return usage_error(format!("cannot render the man page: {e}"));
+    }
+    Output {
+        stdout: String::from_utf8_lossy(&buf).into_owned(),
+        ..Default::default()
     }
 }
 
