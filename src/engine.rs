@@ -12,6 +12,7 @@ use crate::lexicon::Lexicons;
 use crate::rules::{self, Context, RuleId, Scorer, SentenceScores};
 use crate::structure::{Script, SectionType};
 use crate::Diagnostic;
+use crate::Severity;
 
 /// Settings from the command line that apply to every file.
 #[derive(Debug, Clone, Default)]
@@ -285,6 +286,7 @@ impl Linter {
             match scorer.score(&texts) {
                 Ok(probs) => {
                     let (thresholds, veto_below) = scorer.calibration();
+                    let strong = scorer.strong();
                     let mut probs = probs.into_iter();
                     for ((slot, p), idx) in out.iter_mut().zip(&docs).zip(&statements) {
                         let Some(p) = p else { continue };
@@ -300,6 +302,7 @@ impl Linter {
                             per_sentence,
                             thresholds,
                             veto_below,
+                            strong,
                         });
                     }
                 }
@@ -738,7 +741,16 @@ pub fn lint_script(
         let mut buf = Vec::new();
         rule.check(doc, &cx, &mut buf);
         for d in &mut buf {
-            d.severity = severity;
+            // A finding of the model alone below its calibrated confidence comes out one
+            // level below the rule's severity (the rule marks it so).
+            d.severity = if d.severity < meta.default_severity {
+                match severity {
+                    Severity::Error => Severity::Warning,
+                    _ => Severity::Info,
+                }
+            } else {
+                severity
+            };
         }
         buffers.push((meta.id, buf));
     }

@@ -161,7 +161,16 @@ impl List {
                 "certification",
                 "location",
             ],
-            List::Context => &["advice", "request", "quote-intro"],
+            List::Context => &[
+                "advice",
+                "request",
+                "quote-intro",
+                "courtesy",
+                "question",
+                "instruction",
+                "hold",
+                "commitment",
+            ],
             List::Topics => &[
                 "core-strength",
                 "logistics-delay",

@@ -100,6 +100,15 @@ impl PhraseRule for VagueCommitment {
         if is_name(doc, m.span.end) || is_past(doc, si, m.span.end, e.lang) {
             return None;
         }
+        // A sentence the act heads type as courtesy, a request, a step... is not the
+        // writer's promise (a reassurance is, even when it reads as a request: 请您放心).
+        // Where the markers type it, the driver's clause check decides instead.
+        if e.category != "reassurance"
+            && doc.sentences[si].act.is_own()
+            && cx.model_act(doc, si).is_some_and(|a| !a.is_own())
+        {
+            return None;
+        }
         // 尽量24小时内: a hedge on a figure is hedged-figure's finding.
         if doc
             .sentence_matches(si)
@@ -180,6 +189,11 @@ impl PhraseRule for VagueCommitment {
             }
             return;
         }
+        // The model alone judges only the writer's own commitments and claims: never
+        // thanks, apologies, requests, questions, steps or holds.
+        if !cx.act(doc, si).is_own() {
+            return;
+        }
         if let Some(v) = verdict.filter(|v| v.flags) {
             let p = v.probability;
             let message = msg(
@@ -187,7 +201,7 @@ impl PhraseRule for VagueCommitment {
                 format!("这句话像是没有可核查内容的承诺（模型判断，置信度{p:.2}）：写明时限、动作和凭证"),
                 format!("this sentence reads as a promise with nothing checkable (model, confidence {p:.2}): state the deadline, the action and the proof"),
             );
-            let mut d = model_finding(&META, doc, si, p, message);
+            let mut d = model_finding(&META, doc, si, v, message);
             d.suggestion = Some(msg(
                 lang,
                 "改成：我们将在【时限】内【具体动作】，【凭证】可查".into(),
