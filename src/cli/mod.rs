@@ -11,6 +11,7 @@
 //!   with the engine and so sits above it, outside the library's model layer.
 
 mod args;
+mod audit;
 mod check;
 mod model;
 mod output;
@@ -59,6 +60,7 @@ pub fn run_to(cli: Cli, stdin: &mut dyn Read, term: Terminal, sink: &mut dyn Wri
             check::check(args, stdin, term, sink)
         }
         Command::Report(args) => report::report(args, term),
+        Command::Audit(args) => audit::audit(args, term),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Model(ModelCommand::Install { model }) => model::model_install(&model, term),
