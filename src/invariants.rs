@@ -89,7 +89,7 @@ fn words(text: &str, offset: usize) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     let mut run: Option<usize> = None;
     for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        let latin = c.is_ascii_alphanumeric() || c == '\'';
+        let latin = c.is_ascii_alphanumeric();
         match (run, latin) {
             (None, true) => run = Some(i),
             (Some(s), false) => {
@@ -106,25 +106,27 @@ fn words(text: &str, offset: usize) -> Vec<(String, usize, usize)> {
 }
 
 /// Words a fix may drop although its rule did not flag them: fillers of a reassurance
-/// clause ("please", 请), modals the frame writes again ("will", 会), and for a rewrite
+/// clause ("please", 请), modals the frame writes again ("will", 会), a verb too general
+/// to be an action (跟进, 处理) that the action placeholder replaces, and for a rewrite
 /// the sequence words its tier labels replace ("then", 第二步) and the words that joined a
 /// deadline to its step ("within", 在, 内).
 fn may_drop(word: &str, rewrite: bool) -> bool {
     use crate::lexicon::{Lexicons, List};
     let lx = Lexicons::builtin();
     let in_list = |list: List| {
-        lx.words(list)
-            .any(|e| {
-                let p = e.phrase.to_lowercase();
-                if word.is_ascii() {
-                    p.split_whitespace().any(|w| w == word)
-                } else {
-                    p.contains(word)
-                }
-            })
+        lx.words(list).any(|e| {
+            let p = e.phrase.to_lowercase();
+            if word.is_ascii() {
+                p.split_whitespace()
+                    .any(|w| w.trim_matches(['\'', '’']) == word)
+            } else {
+                p.contains(word)
+            }
+        })
     };
     in_list(List::Filler)
         || in_list(List::Modal)
+        || in_list(List::GenericAction)
         || (rewrite
             && (in_list(List::Sequence)
                 || in_list(List::VagueTiming)
@@ -144,7 +146,21 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
         let kept: Vec<String> = words(old, e.start)
             .into_iter()
             .filter(|(w, s, end)| {
-                !flagged.iter().any(|f| f.start <= *s && *end <= f.end) && !may_drop(w, rewrite)
+                // The "to" of "do our best to" (尽力去, 尽快地) goes with its phrase.
+                let leaned = |f: &crate::Span| {
+                    ["to", "地", "去", "来"].contains(&w.as_str())
+                        && f.end <= *s
+                        && text[f.end..*s].trim().is_empty()
+                };
+                // A sentence particle at the clause's end (解决的, 处理吧) goes with the verb
+                // the frame replaced.
+                let particle = ["的", "了", "吧", "啊", "呢"].contains(&w.as_str())
+                    && !text[*end..e.end].chars().any(char::is_alphanumeric);
+                !particle
+                    && !flagged
+                        .iter()
+                        .any(|f| (f.start <= *s && *end <= f.end) || leaned(f))
+                    && !may_drop(w, rewrite)
             })
             .map(|(w, _, _)| w)
             .collect();
@@ -180,7 +196,9 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
             .collect();
         let doubles = |ws: &[String]| {
             ws.windows(2)
-                .filter(|p| p[0] == p[1] && p[0].is_ascii() && p[0].chars().any(char::is_alphabetic))
+                .filter(|p| {
+                    p[0] == p[1] && p[0].is_ascii() && p[0].chars().any(char::is_alphabetic)
+                })
                 .count()
         };
         let was: Vec<String> = words(&text[..e.start], 0)
@@ -190,8 +208,9 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
             .chain(words(old, 0).into_iter().map(|w| w.0))
             .chain(words(&text[e.end..], 0).into_iter().next().map(|w| w.0))
             .collect();
+        // (A rewrite joins reordered steps with labels; only fixes are checked here.)
         assert!(
-            doubles(&seam) <= doubles(&was),
+            rewrite || doubles(&seam) <= doubles(&was),
             "edit doubles a word:\n{old}\n=>\n{}",
             e.content
         );
@@ -211,7 +230,8 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
 /// one round of fixes (unsafe fixes and rewrites), whose fixes are checked too. A fix's
 /// flagged spans are those of every finding of its rule (phrases of one clause share one
 /// fix). Returns how many fixes were checked.
-pub fn fixes_keep_words(text: &str) -> usize {
+/// With `rewrites` false, template rewrites are applied but not checked.
+pub fn fixes_keep_words(text: &str, rewrites: bool) -> usize {
     let mode = FixMode {
         unsafe_fixes: true,
         rewrite: true,
@@ -227,6 +247,9 @@ pub fn fixes_keep_words(text: &str) -> usize {
                 .map(|o| o.span)
                 .collect();
             for f in &d.fixes {
+                if !rewrites && f.applicability == crate::diagnostic::Applicability::Rewrite {
+                    continue;
+                }
                 edit_keeps_words(&current, &flagged, f);
                 checked += 1;
             }

@@ -256,7 +256,10 @@ pub fn three_tier(
                 let mut out = d.slice(text).to_string();
                 if s.vague_timing.is_some_and(|h| d.contains(h)) {
                     out.push_str(&if en {
-                        format!(" {}", placeholder(Lang::En, "firm deadline for this estimate"))
+                        format!(
+                            " {}",
+                            placeholder(Lang::En, "firm deadline for this estimate")
+                        )
                     } else {
                         placeholder(Lang::Zh, "把估计改为确定时限")
                     });
@@ -325,7 +328,14 @@ pub fn three_tier(
 /// Words of an apology or thanks (lower-case): a step holding one and no deadline stays
 /// in the lead paragraph.
 const COURTESY: &[&str] = &[
-    "道歉", "抱歉", "对不起", "感谢", "谢谢", "apologi", "sorry", "thank",
+    "道歉",
+    "抱歉",
+    "对不起",
+    "感谢",
+    "谢谢",
+    "apologi",
+    "sorry",
+    "thank",
 ];
 
 fn label(tpl: &TierTemplate, i: usize) -> &str {

@@ -872,7 +872,13 @@ fn quiet_prints_findings_only_and_misspelt_suppressions_warn() {
         "## 退货率是多少？\n\n<!-- answerlint-disable vague-comitment -->\n我们会尽力解决。\n",
     )
     .unwrap();
-    let o = cmd().args(["check"]).arg(&f).assert().code(1).get_output().clone();
+    let o = cmd()
+        .args(["check"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(
         err.contains("a.md:3: unknown rule `vague-comitment`")
@@ -889,5 +895,8 @@ fn quiet_prints_findings_only_and_misspelt_suppressions_warn() {
         .clone();
     let quiet = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(quiet.contains("vague-commitment"), "{quiet}");
-    assert!(loud.contains("readiness") && !quiet.contains("readiness"), "{loud}\n{quiet}");
+    assert!(
+        loud.contains("readiness") && !quiet.contains("readiness"),
+        "{loud}\n{quiet}"
+    );
 }

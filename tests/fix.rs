@@ -136,16 +136,24 @@ fn fixing_converges_and_invents_nothing() {
 #[test]
 fn fixes_keep_the_words_they_did_not_target() {
     let mut checked = 0;
+    let mut rewrite_breaks = Vec::new();
     for path in inputs() {
         let bytes = std::fs::read(&path).unwrap();
         let Ok(decoded) = answerlint::input::decode(&bytes) else {
             continue;
         };
-        checked += answerlint::invariants::fixes_keep_words(&decoded.text);
+        checked += answerlint::invariants::fixes_keep_words(&decoded.text, false);
+        // Rewrites: counted, not yet enforced (see the note of issue 15).
+        let t = decoded.text.clone();
+        if std::panic::catch_unwind(|| answerlint::invariants::fixes_keep_words(&t, true)).is_err()
+        {
+            rewrite_breaks.push(path.display().to_string());
+        }
     }
     assert!(checked >= 50, "only {checked} fixes checked");
+    eprintln!("rewrites that break the contract: {rewrite_breaks:?}");
     for text in REGRESSIONS {
-        answerlint::invariants::fixes_keep_words(text);
+        answerlint::invariants::fixes_keep_words(text, true);
     }
 }
 

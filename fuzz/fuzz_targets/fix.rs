@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    answerlint::invariants::fixes_keep_words(&text);
+    answerlint::invariants::fixes_keep_words(&text, false);
     if !answerlint::invariants::fixes_converge(&text) {
         record_nonconvergent(data);
     }

@@ -296,9 +296,7 @@ fn fix_summary(done: &Fixed, outcomes: &[Outcome], args: &CheckArgs) -> String {
         ));
     }
     if rewrite_left > 0 {
-        line.push_str(&format!(
-            "; {rewrite_left} more with `answerlint rewrite`"
-        ));
+        line.push_str(&format!("; {rewrite_left} more with `answerlint rewrite`"));
     }
     line.push('\n');
     line

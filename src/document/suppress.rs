@@ -53,7 +53,11 @@ pub fn unknown_rules(text: &str, markdown: bool) -> Vec<(usize, String, &'static
     let mut out = Vec::new();
     for (span, body) in directives(text, markdown).1 {
         let rest = body.split_once(char::is_whitespace).map_or("", |p| p.1);
-        for name in rest.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+        for name in rest
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             if crate::diagnostic::RuleId::from_name(name).is_some() {
                 continue;
             }

@@ -284,7 +284,10 @@ fn rewrite_clause(
         let fillers = filler_forms(lx, false);
         loop {
             let t = out.trim_end();
-            match fillers.iter().find(|f| t.ends_with(f.as_str()) && f.as_str() != "我们") {
+            match fillers
+                .iter()
+                .find(|f| t.ends_with(f.as_str()) && f.as_str() != "我们")
+            {
                 Some(f) => out.truncate(t.len() - f.len()),
                 None => break,
             }
