@@ -174,14 +174,8 @@ pub(super) fn check(
             end.would_change = Some(!done.diff.is_empty());
             end.replaced = Some(done.diff);
         } else {
-            if !args.quiet && done.fixes > 0 && !use_stdin {
-                end.stderr.push_str(&format!(
-                    "fixed {} problem{} in {} file{}\n",
-                    done.fixes,
-                    if done.fixes == 1 { "" } else { "s" },
-                    done.files,
-                    if done.files == 1 { "" } else { "s" }
-                ));
+            if !args.quiet && !use_stdin {
+                end.stderr.push_str(&fix_summary(&done, &outcomes, &args));
             }
             end.replaced = done.stdin_text;
         }
@@ -269,6 +263,43 @@ pub(super) fn lint_all(
         b.finish_and_clear();
     }
     Ok(())
+}
+
+/// The line `fix` and `check --fix` end with: how many fixes were applied, and how many
+/// more `--unsafe-fixes` and `answerlint rewrite` would apply to what is left.
+fn fix_summary(done: &Fixed, outcomes: &[Outcome], args: &CheckArgs) -> String {
+    use answerlint::diagnostic::Applicability;
+    let (mut unsafe_left, mut rewrite_left) = (0, 0);
+    for o in outcomes {
+        let Outcome::Linted(r) = o else { continue };
+        for d in &r.diagnostics {
+            let has = |a: Applicability| d.fixes.iter().any(|f| f.applicability == a);
+            if !args.unsafe_fixes && has(Applicability::Unsafe) {
+                unsafe_left += 1;
+            } else if args.template.is_none() && has(Applicability::Rewrite) {
+                rewrite_left += 1;
+            }
+        }
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut line = format!(
+        "fixed {} problem{} in {} file{}",
+        done.fixes,
+        plural(done.fixes),
+        done.files,
+        plural(done.files)
+    );
+    if unsafe_left > 0 {
+        line.push_str(&format!(
+            "; {unsafe_left} more fix{} with --unsafe-fixes",
+            if unsafe_left == 1 { "" } else { "es" }
+        ));
+    }
+    if rewrite_left > 0 {
+        line.push_str(&format!("; {rewrite_left} more with `answerlint rewrite`"));
+    }
+    line.push('\n');
+    line
 }
 
 /// What applying fixes did.

@@ -56,7 +56,10 @@ impl<'a> Printer<'a> {
         };
         Printer {
             format: args.format,
-            opts: HumanOptions { color },
+            opts: HumanOptions {
+                color,
+                findings_only: args.quiet,
+            },
             quiet: args.quiet,
             threshold: fail_threshold(args.fail_on),
             exit_zero: args.exit_zero,
@@ -78,6 +81,18 @@ impl<'a> Printer<'a> {
         match &o {
             Outcome::Linted(r) => {
                 self.findings |= r.diagnostics.iter().any(|d| d.severity >= self.threshold);
+                if !self.quiet {
+                    let markdown = !r.path.to_ascii_lowercase().ends_with(".txt");
+                    for (at, name, nearest) in
+                        answerlint::document::suppress::unknown_rules(&r.text, markdown)
+                    {
+                        self.stderr.push_str(&format!(
+                            "warning: {}:{}: unknown rule `{name}` in a suppression comment (nearest known rule: `{nearest}`)\n",
+                            r.path,
+                            r.line_index.line_of(at) + 1
+                        ));
+                    }
+                }
                 if !self.quiet && !r.encoding.is_utf8() {
                     let line = format!(
                         "note: {}: decoded as {} (not UTF-8)\n",

@@ -204,7 +204,7 @@ impl List {
             ],
             List::Actions => &["action"],
             List::Sequence => &["sequence"],
-            List::VagueTiming => &["timing"],
+            List::VagueTiming => &["timing", "immediate"],
             List::WordDeadline => &["same-day", "next-day"],
             List::Negation => &["negation"],
             List::SafetyStock => &["stock"],

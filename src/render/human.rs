@@ -14,6 +14,8 @@ use crate::{Diagnostic, Severity};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HumanOptions {
     pub color: bool,
+    /// Findings only (`--quiet`): no readiness table.
+    pub findings_only: bool,
 }
 
 struct Paint(bool);
@@ -66,7 +68,7 @@ pub fn human_file(o: &Outcome, opts: &HumanOptions) -> String {
     for d in &r.diagnostics {
         snippet(&mut out, &p, r, d);
     }
-    if let Some(s) = &r.score {
+    if let Some(s) = r.score.as_ref().filter(|_| !opts.findings_only) {
         score_table(&mut out, &p, r, s);
     }
     out

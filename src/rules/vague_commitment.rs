@@ -25,7 +25,7 @@
 //! ## Fix safety
 //! Unsafe fix (`--fix --unsafe-fixes`): the clause becomes a commitment that keeps its own
 //! subject and action, with placeholders for what it lacks, never invented values:
-//! 我们会尽力解决 → 我们将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查;
+//! 我们会尽力解决 → 我们将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证;
 //! "we'll do our best to fix it" → "we will fix it within [TODO: deadline]; [TODO: proof]
 //! available on request". Speed words become the deadline placeholder; effort and intent
 //! words go; a reassurance that stands alone as a clause (请您放心，"Rest assured,") is
@@ -204,7 +204,7 @@ impl PhraseRule for VagueCommitment {
             let mut d = model_finding(&META, doc, si, v, message);
             d.suggestion = Some(msg(
                 lang,
-                "改成：我们将在【时限】内【具体动作】，【凭证】可查".into(),
+                "改成：我们将在【时限】内【具体动作】，并以【凭证】为证".into(),
                 "rewrite as: we will [action] within [deadline]; [proof] available on request"
                     .into(),
             ));
@@ -282,15 +282,15 @@ mod tests {
         let cases = [
             (
                 "我们会尽力解决。",
-                "我们将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查。",
+                "我们将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证。",
             ),
             (
                 "收到后尽快处理。",
-                "收到后将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查。",
+                "收到后将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证。",
             ),
             (
                 "我们会尽力解决您的问题，尽快给您答复。",
-                "我们将在【待补充：时限】内解决您的问题，将在【待补充：时限】内给您答复，【待补充：凭证】可查。",
+                "我们将在【待补充：时限】内解决您的问题，将在【待补充：时限】内给您答复，并以【待补充：凭证】为证。",
             ),
             ("请您放心，我们24小时内补发。", "我们24小时内补发。"),
             (
@@ -312,6 +312,23 @@ mod tests {
             assert_eq!(got, want, "{input}");
             assert!(left.is_empty(), "{input} -> {got}: still flagged {left:?}");
         }
+    }
+
+    #[test]
+    fn zh_reassurance_without_a_verb_is_replaced_whole() {
+        // The reassurance goes with the adverbs and fillers that leaned on it; the topic
+        // (旺季) stays; one deadline placeholder per clause.
+        let (got, _) = fixed("旺季也不用担心。");
+        assert_eq!(
+            got,
+            "旺季我们将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证。"
+        );
+        let (got, _) = fixed("这一点请您完全放心，我们会尽力解决。");
+        assert!(!got.contains("完全") && !got.contains("请您"), "{got}");
+        for clause in got.split(['，', '。']) {
+            assert!(clause.matches("时限").count() <= 1, "{got}");
+        }
+        assert!(got.starts_with("我们将在【待补充：时限】内"), "{got}");
     }
 
     #[test]
