@@ -302,7 +302,16 @@ pub fn three_tier(
         doc.sentences[first].span.start
     };
     let end = doc.sentences[last].span.end;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The answer's own line ending (the next one after it starts, else the one before):
+    // work proportional to the section, not a scan of the whole document per section.
+    let bytes = text.as_bytes();
+    let nl = memchr::memchr(b'\n', &bytes[start..])
+        .map(|i| start + i)
+        .or_else(|| memchr::memrchr(b'\n', &bytes[..start]));
+    let newline = match nl {
+        Some(i) if i > 0 && bytes[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    };
     let marker = ListMarker::of(doc, &answer);
     let mut out = String::new();
     if !lead.is_empty() {

@@ -319,6 +319,9 @@ pub struct CheckArgs {
     /// 【待补充：…】 / [TODO: …] that placeholder-left then reports).
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// With --fix: write read-only files too (they are refused otherwise).
+    #[arg(long)]
+    pub force: bool,
     /// Print a unified diff of what the fixes would change, and write nothing (exit 1 when
     /// there is something to change).
     #[arg(long, conflicts_with = "fix")]

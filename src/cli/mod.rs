@@ -39,6 +39,9 @@ pub struct Terminal {
 #[derive(Debug, Default)]
 pub struct Output {
     pub stdout: String,
+    /// Bytes written to stdout instead of `stdout` (stdin with --fix: the text in its
+    /// own encoding, or the input unchanged).
+    pub stdout_raw: Option<Vec<u8>>,
     pub stderr: String,
     pub code: i32,
 }
@@ -99,6 +102,7 @@ fn usage_error(message: String) -> Output {
         stdout: String::new(),
         stderr: format!("error: {message}\n"),
         code: 2,
+        stdout_raw: None,
     }
 }
 
