@@ -85,9 +85,10 @@ impl Cache {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
+        // Missing, or left empty by a full disk: written again (whole, by a rename).
         let ignore = self.root.join(".gitignore");
-        if !ignore.exists() {
-            let _ = std::fs::write(&ignore, "# Created by answerlint.\n*\n");
+        if !std::fs::metadata(&ignore).is_ok_and(|m| m.len() > 0) {
+            let _ = crate::fsutil::write_atomic(&ignore, b"# Created by answerlint.\n*\n");
         }
         let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{key}.{}.{n}.tmp", std::process::id()));
@@ -171,5 +172,10 @@ mod tests {
         assert_eq!(back, diags);
         assert!(score.is_none());
         assert!(cache.get(&Cache::key(b"other", "ctx")).is_none());
+        // A .gitignore left empty (a full disk) is written again.
+        let ignore = dir.path().join(".gitignore");
+        std::fs::write(&ignore, "").unwrap();
+        cache.put(&key, &diags, None);
+        assert!(std::fs::read_to_string(&ignore).unwrap().contains('*'));
     }
 }

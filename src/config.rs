@@ -137,14 +137,46 @@ pub enum ConfigError {
     Read { path: String, message: String },
 }
 
+/// A TOML error for people: its lines cut to 200 characters (a 200 KB line is not echoed),
+/// and the line named when the parser's own message does not (a nesting too deep).
+fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let cut: Vec<String> = e
+        .to_string()
+        .trim()
+        .lines()
+        .map(|l| {
+            if l.chars().count() > 200 {
+                format!("{}…", l.chars().take(200).collect::<String>())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let m = cut.join("\n");
+    if m.contains("line ") {
+        return m;
+    }
+    match e.span() {
+        Some(sp) => {
+            let at = sp.start.min(text.len());
+            let line = text.as_bytes()[..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            format!("line {line}: {m}")
+        }
+        None => format!("{m} (nesting too deep?)"),
+    }
+}
+
 impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let invalid = |message: String| ConfigError::Invalid {
             path: path.display().to_string(),
             message,
         };
-        let cfg: Config =
-            toml::from_str(text).map_err(|e| invalid(e.to_string().trim().to_string()))?;
+        let cfg: Config = toml::from_str(text).map_err(|e| invalid(toml_message(text, &e)))?;
         for id in cfg.rules.keys() {
             if RuleId::from_name(id).is_none() {
                 let known: Vec<&str> = RuleId::ALL.iter().map(|r| r.as_str()).collect();
@@ -182,6 +214,16 @@ impl Config {
                 .check()
                 .map_err(|m| invalid(format!("[template.three-tier.{lang}]: {m}")))?;
         }
+        for (key, globs) in [
+            ("include", &cfg.files.include),
+            ("exclude", &cfg.files.exclude),
+        ] {
+            for g in globs {
+                if let Err(e) = globset::Glob::new(g) {
+                    return Err(invalid(format!("invalid glob `{g}` in [files] {key}: {e}")));
+                }
+            }
+        }
         for ext in &cfg.files.extensions {
             if ext.starts_with('.') || ext.is_empty() {
                 return Err(invalid(format!(
@@ -193,6 +235,12 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            return Err(ConfigError::Read {
+                path: path.display().to_string(),
+                message: "is a directory, not a configuration file".into(),
+            });
+        }
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: path.display().to_string(),
             message: crate::input::describe_io(&e),
@@ -200,12 +248,14 @@ impl Config {
         Config::parse(&text, path)
     }
 
-    /// The nearest `answerlint.toml` in `dir` or its ancestors.
+    /// The nearest `answerlint.toml` in `dir` or its ancestors. Anything by that name
+    /// counts (a directory, a dangling link, a link loop): loading it is then an error
+    /// that names it, never a silent fall-back to a parent's configuration.
     pub fn find(dir: &Path) -> Option<PathBuf> {
         let mut d = Some(dir);
         while let Some(cur) = d {
             let p = cur.join(FILE_NAME);
-            if p.is_file() {
+            if std::fs::symlink_metadata(&p).is_ok() {
                 return Some(p);
             }
             d = cur.parent();
@@ -333,5 +383,25 @@ mod tests {
         let extra = c.extra_entries();
         assert_eq!(extra.len(), 1);
         assert_eq!(extra[0].category, "effort");
+    }
+
+    #[test]
+    fn deep_or_long_toml_errors_name_the_line_and_stay_short() {
+        let deep = format!(
+            "[files]\nexclude = {}{}\n",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        let e = Config::parse(&deep, Path::new("answerlint.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("answerlint.toml") && e.contains("line"), "{e}");
+        assert!(e.len() < 2_000, "{} bytes", e.len());
+        let long = format!("[files]\nexclude = [{}\n", "\"a\", ".repeat(40_000));
+        let e = Config::parse(&long, Path::new("answerlint.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line"), "{e}");
+        assert!(e.len() < 2_000, "{} bytes", e.len());
     }
 }

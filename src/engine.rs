@@ -12,6 +12,7 @@ use crate::lexicon::Lexicons;
 use crate::rules::{self, Context, RuleId, Scorer, SentenceScores};
 use crate::structure::{Script, SectionType};
 use crate::Diagnostic;
+use crate::Severity;
 
 /// Settings from the command line that apply to every file.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +41,9 @@ pub struct FileReport {
     /// A hash of the bytes as read ([`crate::fix::digest`]), to notice a change on disk
     /// before writing fixes.
     pub digest: u64,
+    /// The findings came from the cache: data read from disk, so their fixes are never
+    /// applied as they are ([`fix_until_stable`] lints the text again first).
+    pub from_cache: bool,
 }
 
 #[derive(Debug)]
@@ -75,6 +79,20 @@ pub struct Resolved {
     pub lexicons: Arc<Lexicons>,
     /// The configuration as text, for cache keys (computed once, not per file).
     fingerprint: String,
+    /// `[files] include` and `exclude`, compiled once (not once per file).
+    include: globset::GlobSet,
+    exclude: globset::GlobSet,
+}
+
+/// The globs as one set; [`Config::parse`] has checked each of them.
+fn glob_set(globs: &[String]) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(g) = globset::Glob::new(g) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 impl Resolved {
@@ -88,6 +106,8 @@ impl Resolved {
         };
         Resolved {
             fingerprint: format!("{config:?}"),
+            include: glob_set(&config.files.include),
+            exclude: glob_set(&config.files.exclude),
             config,
             path,
             lexicons,
@@ -124,6 +144,8 @@ pub struct Linter {
     dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     defaults: Arc<Resolved>,
     cache: Option<crate::cache::Cache>,
+    /// What identifies the model for cache keys ([`crate::model::install::identity`]).
+    model_key: String,
 }
 
 /// A file read, decoded and parsed, waiting for the model and the rules.
@@ -154,6 +176,7 @@ impl Linter {
             dirs: Mutex::new(HashMap::new()),
             defaults: Arc::new(Resolved::defaults()),
             cache: None,
+            model_key: String::new(),
         };
         if let Some(p) = linter.settings.config_file.clone() {
             let cfg = Config::load(&p)?;
@@ -176,6 +199,13 @@ impl Linter {
         self
     }
 
+    /// Keys cached results on the model as well (its identity: where it is, its manifest,
+    /// its files' sizes and times), so that results of another model are never served.
+    pub fn with_model_key(mut self, key: String) -> Linter {
+        self.model_key = key;
+        self
+    }
+
     /// Reuses and stores results in `cache` (see [`crate::cache`]).
     pub fn with_cache(mut self, cache: crate::cache::Cache) -> Linter {
         self.cache = Some(cache);
@@ -186,13 +216,18 @@ impl Linter {
     /// whether it is Markdown, whether the model is used.
     fn cache_context(&self, resolved: &Resolved, path: &Path) -> String {
         format!(
-            "{}|{:?}|{:?}|{:?}|markdown={}|model={}",
+            "{}|{:?}|{:?}|{:?}|markdown={}|model={}|{}",
             resolved.fingerprint,
             self.settings.select,
             self.settings.ignore,
             self.settings.lang,
             !is_plain_text(path),
-            self.uses_model()
+            self.uses_model(),
+            if self.uses_model() {
+                self.model_key.as_str()
+            } else {
+                ""
+            }
         )
     }
 
@@ -285,6 +320,7 @@ impl Linter {
             match scorer.score(&texts) {
                 Ok(probs) => {
                     let (thresholds, veto_below) = scorer.calibration();
+                    let strong = scorer.strong();
                     let mut probs = probs.into_iter();
                     for ((slot, p), idx) in out.iter_mut().zip(&docs).zip(&statements) {
                         let Some(p) = p else { continue };
@@ -300,6 +336,7 @@ impl Linter {
                             per_sentence,
                             thresholds,
                             veto_below,
+                            strong,
                         });
                     }
                 }
@@ -381,9 +418,11 @@ impl Linter {
     }
 
     /// The configuration for a file path (absolute or relative to the working directory).
+    /// The walk up starts from the file's real directory (`..` and symlinked directories
+    /// resolved), never from the working directory's ancestors.
     pub fn config_for(&self, path: &Path) -> Result<Arc<Resolved>, ConfigError> {
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = abs.parent().map(real_path).unwrap_or_default();
         self.config_for_dir(&dir)
     }
 
@@ -495,7 +534,10 @@ impl Linter {
             .map(|_| crate::cache::Cache::key(&bytes, &self.cache_context(&resolved, path)));
         if let (Some(cache), Some(key)) = (&self.cache, &key) {
             if let Some((diagnostics, score)) = cache.get(key) {
-                if let Ok(Decoded { text, encoding }) = input::decode(&bytes) {
+                let decoded = input::decode(&bytes)
+                    .ok()
+                    .filter(|d| spans_fit(&d.text, &diagnostics));
+                if let Some(Decoded { text, encoding }) = decoded {
                     let line_index = crate::document::LineIndex::new(&text);
                     return Stage::Done(Outcome::Linted(FileReport {
                         path: shown.clone(),
@@ -505,6 +547,7 @@ impl Linter {
                         diagnostics,
                         score,
                         digest: crate::fix::digest(&bytes),
+                        from_cache: true,
                     }));
                 }
             }
@@ -624,6 +667,7 @@ impl Linter {
             diagnostics,
             score,
             digest: p.digest,
+            from_cache: false,
         })
     }
 }
@@ -632,6 +676,13 @@ impl Linter {
 /// [`MAX_ROUNDS`](crate::fix::MAX_ROUNDS)): the lint of the fixed text, and how many fixes were applied.
 pub fn fix_until_stable(linter: &mut Linter, first: Outcome, mode: FixMode) -> (Outcome, usize) {
     let mut current = first;
+    if let Outcome::Linted(r) = &current {
+        if r.from_cache {
+            // Cached fixes are data from disk: compute them again from the text.
+            let text = r.text.clone();
+            current = linter.relint(r, text);
+        }
+    }
     let mut count = 0;
     for _ in 0..crate::fix::MAX_ROUNDS {
         let Outcome::Linted(r) = &current else { break };
@@ -643,6 +694,23 @@ pub fn fix_until_stable(linter: &mut Linter, first: Outcome, mode: FixMode) -> (
         current = linter.relint(r, text);
     }
     (current, count)
+}
+
+/// Whether every span and edit of `diagnostics` (read from the cache) lies inside `text`
+/// on char boundaries; an entry that does not is a miss.
+fn spans_fit(text: &str, diagnostics: &[Diagnostic]) -> bool {
+    let fits = |start: usize, end: usize| {
+        start <= end
+            && end <= text.len()
+            && text.is_char_boundary(start)
+            && text.is_char_boundary(end)
+    };
+    diagnostics.iter().all(|d| {
+        fits(d.span.start, d.span.end)
+            && d.fixes
+                .iter()
+                .all(|f| f.edits.iter().all(|e| fits(e.start, e.end)))
+    })
 }
 
 /// Reads at most `max + 1` bytes: a file that grows while it is read cannot take more.
@@ -669,18 +737,19 @@ fn included(resolved: &Resolved, path: &Path) -> bool {
         .path
         .as_deref()
         .and_then(Path::parent)
-        .map(Path::to_path_buf)
+        .map(real_path)
         .unwrap_or_default();
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let abs = real_path(path);
     let rel = abs.strip_prefix(&base).unwrap_or(&abs);
-    let matches = |globs: &[String]| {
-        globs.iter().any(|g| {
-            globset::Glob::new(g)
-                .map(|g| g.compile_matcher().is_match(rel))
-                .unwrap_or(false)
-        })
-    };
-    (files.include.is_empty() || matches(&files.include)) && !matches(&files.exclude)
+    (files.include.is_empty() || resolved.include.is_match(rel)) && !resolved.exclude.is_match(rel)
+}
+
+/// `path` made absolute with `..` and symlinks resolved (the file's real place), or just
+/// absolute when it cannot be resolved.
+fn real_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Runs every enabled rule over a document and applies severities, `--select`,
@@ -738,7 +807,16 @@ pub fn lint_script(
         let mut buf = Vec::new();
         rule.check(doc, &cx, &mut buf);
         for d in &mut buf {
-            d.severity = severity;
+            // A finding of the model alone below its calibrated confidence comes out one
+            // level below the rule's severity (the rule marks it so).
+            d.severity = if d.severity < meta.default_severity {
+                match severity {
+                    Severity::Error => Severity::Warning,
+                    _ => Severity::Info,
+                }
+            } else {
+                severity
+            };
         }
         buffers.push((meta.id, buf));
     }
@@ -767,4 +845,34 @@ pub fn lint_text_with(text: &str, settings: &Settings) -> Vec<Diagnostic> {
     };
     let doc = Document::build(text.to_string(), &resolved.lexicons, opts);
     run_rules(&doc, &resolved, settings, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_keys_depend_on_the_model() {
+        let resolved = Resolved::defaults();
+        let path = Path::new("a.md");
+        let with = |key: &str| {
+            Linter::new(Settings::default())
+                .unwrap()
+                .with_model(Box::new(|| -> Result<Arc<dyn Scorer>, String> {
+                    Err("none".into())
+                }))
+                .with_model_key(key.to_string())
+                .cache_context(&resolved, path)
+        };
+        assert_ne!(with("/models/a|x"), with("/models/b|x"));
+        assert_eq!(with("/models/a|x"), with("/models/a|x"));
+        // Without the model, the model's identity does not matter.
+        let off = |key: &str| {
+            Linter::new(Settings::default())
+                .unwrap()
+                .with_model_key(key.to_string())
+                .cache_context(&resolved, path)
+        };
+        assert_eq!(off("a"), off("b"));
+    }
 }

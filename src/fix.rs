@@ -96,8 +96,118 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
             .collect(),
+        Encoding::Utf16LeNoBom => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        Encoding::Utf16BeNoBom => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
         Encoding::Gb18030 => encoding_rs::GB18030.encode(text).0.into_owned(),
     }
+}
+
+/// The bytes of a file whose text was `old` (decoded from `original`, in `encoding`) and
+/// is now `new`: every character the fixes left in place keeps its original bytes, and
+/// only inserted or replaced text is encoded. This matters for GB18030, where decoding
+/// is not one-to-one (a full-width space `A3A0` decodes as U+3000, which encodes as
+/// `A1A1`; a lone `0x80` is `€`, which encodes as `A2E3`): encoding the whole text again
+/// would change bytes no fix touched. `None` when `original` does not decode to `old`
+/// character by character (the caller then refuses to write).
+pub fn encode_spliced(
+    original: &[u8],
+    old: &str,
+    new: &str,
+    encoding: Encoding,
+) -> Option<Vec<u8>> {
+    let (bom, body) = match encoding {
+        Encoding::Utf8 => (0, original),
+        Encoding::Utf8Bom | Encoding::Utf16Le | Encoding::Utf16Be => {
+            let n = if encoding == Encoding::Utf8Bom { 3 } else { 2 };
+            (n, original.get(n..)?)
+        }
+        Encoding::Gb18030 | Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => (0, original),
+    };
+    // The byte length of each character of `old` in `original`.
+    let lens = char_byte_lengths(body, old, encoding)?;
+    let mut starts = Vec::with_capacity(lens.len() + 1);
+    let mut at = bom;
+    for l in &lens {
+        starts.push(at);
+        at += l;
+    }
+    starts.push(at);
+    if at != original.len() {
+        return None;
+    }
+    let new_chars: Vec<usize> = new
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([new.len()])
+        .collect();
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .timeout(std::time::Duration::from_secs(2))
+        .diff_chars(old, new);
+    let mut out = Vec::with_capacity(original.len() + new.len() / 2);
+    out.extend_from_slice(&original[..bom]);
+    for op in diff.ops() {
+        let (tag, o, n) = op.as_tag_tuple();
+        match tag {
+            similar::DiffTag::Equal => {
+                out.extend_from_slice(&original[starts[o.start]..starts[o.end]])
+            }
+            similar::DiffTag::Delete => {}
+            similar::DiffTag::Insert | similar::DiffTag::Replace => {
+                let text = &new[new_chars[n.start]..new_chars[n.end]];
+                let bytes = encode(text, encoding);
+                // encode() adds the BOM; inside the text it must not.
+                let skip = bom;
+                out.extend_from_slice(&bytes[skip..]);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// How many bytes of `body` each character of `text` took, checked by decoding each
+/// character's bytes again; `None` if they do not match.
+fn char_byte_lengths(body: &[u8], text: &str, encoding: Encoding) -> Option<Vec<usize>> {
+    let mut lens = Vec::with_capacity(text.len());
+    let mut at = 0;
+    for c in text.chars() {
+        let n = match encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => c.len_utf8(),
+            Encoding::Utf16Le
+            | Encoding::Utf16Be
+            | Encoding::Utf16LeNoBom
+            | Encoding::Utf16BeNoBom => c.len_utf16() * 2,
+            Encoding::Gb18030 => {
+                let b = *body.get(at)?;
+                if b <= 0x80 || b == 0xFF {
+                    1
+                } else if body.get(at + 1).is_some_and(|n| (0x30..=0x39).contains(n)) {
+                    4
+                } else {
+                    2
+                }
+            }
+        };
+        let bytes = body.get(at..at + n)?;
+        let same = if n == 1 && bytes[0] < 0x80 {
+            bytes[0] as u32 == c as u32
+        } else {
+            let dec = match encoding {
+                Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8,
+                Encoding::Utf16Le | Encoding::Utf16LeNoBom => encoding_rs::UTF_16LE,
+                Encoding::Utf16Be | Encoding::Utf16BeNoBom => encoding_rs::UTF_16BE,
+                Encoding::Gb18030 => encoding_rs::GB18030,
+            };
+            let (s, bad) = dec.decode_without_bom_handling(bytes);
+            !bad && s.chars().eq(std::iter::once(c))
+        };
+        if !same {
+            return None;
+        }
+        lens.push(n);
+        at += n;
+    }
+    (at == body.len()).then_some(lens)
 }
 
 /// A hash of a file's bytes, to notice that it changed on disk while it was linted.
@@ -173,6 +283,28 @@ mod tests {
     }
 
     #[test]
+    fn gb18030_keeps_the_bytes_of_untouched_characters() {
+        // A3A0 decodes to U+3000, which encodes as A1A1; 0x80 decodes to €, which
+        // encodes as A2E3. Neither may change when a fix elsewhere is written.
+        let mut original = encode("退货率", Encoding::Gb18030);
+        original.extend_from_slice(&[0xA3, 0xA0]);
+        original.extend_from_slice(b"1.2%");
+        original.push(0x80);
+        original.extend_from_slice(&encode("。", Encoding::Gb18030));
+        let old = crate::input::decode(&original).unwrap();
+        assert_eq!(old.encoding, Encoding::Gb18030);
+        assert_ne!(encode(&old.text, Encoding::Gb18030), original);
+        let new = old.text.replace("1.2%", "1.2%（来源）");
+        let out = encode_spliced(&original, &old.text, &new, Encoding::Gb18030).unwrap();
+        let at = original.iter().position(|&b| b == b'%').unwrap() + 1;
+        assert_eq!(&out[..at], &original[..at]);
+        assert_eq!(&out[out.len() - 3..], &original[original.len() - 3..]);
+        assert_eq!(crate::input::decode(&out).unwrap().text, new);
+        // Bytes that do not decode to the text given: refused.
+        assert!(encode_spliced(&original, "别的", &new, Encoding::Gb18030).is_none());
+    }
+
+    #[test]
     fn encoding_round_trips_bytes() {
         let text = "退货率1.2%\r\nline two\n";
         for enc in [
@@ -180,6 +312,8 @@ mod tests {
             Encoding::Utf8Bom,
             Encoding::Utf16Le,
             Encoding::Utf16Be,
+            Encoding::Utf16LeNoBom,
+            Encoding::Utf16BeNoBom,
             Encoding::Gb18030,
         ] {
             let bytes = encode(text, enc);
@@ -188,5 +322,81 @@ mod tests {
             assert_eq!(back.encoding, enc, "{enc:?}");
         }
         assert_eq!(encode("退", Encoding::Gb18030), vec![0xCD, 0xCB]);
+    }
+
+    /// Characters for the property below: ASCII, CJK, full-width, emoji, line endings,
+    /// and the two GB18030 characters with a second byte form (U+3000 as A3A0, € as 80).
+    const CHARS: &[&str] = &[
+        "a", "1", " ", "\r\n", "\n", "退", "一", "。", "\u{3000}", "€", "😀", "%", "\t",
+    ];
+
+    /// `text` as a file in `enc`; in GB18030, U+3000 and € take their other byte forms.
+    fn file_bytes(text: &str, enc: Encoding) -> Vec<u8> {
+        if enc != Encoding::Gb18030 {
+            return encode(text, enc);
+        }
+        let mut out = Vec::new();
+        for c in text.chars() {
+            match c {
+                '\u{3000}' => out.extend_from_slice(&[0xA3, 0xA0]),
+                '€' => out.push(0x80),
+                c => out.extend_from_slice(&encode(c.encode_utf8(&mut [0; 4]), enc)),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bytes_outside_the_edits_never_change(
+            parts in proptest::collection::vec(0..CHARS.len(), 0..40),
+            cut in (0usize..40, 0usize..40),
+            // Inserted text leaves out the two characters with a second byte form: next to
+            // an equal character, which of the two keeps the old bytes is a matter of
+            // alignment, not of correctness.
+            insert in proptest::collection::vec(0..8usize, 0..5),
+        ) {
+            let text: String = parts.iter().map(|&i| CHARS[i]).collect();
+            let n = text.chars().count();
+            let (a, b) = (cut.0.min(n), cut.1.min(n));
+            let (a, b) = (a.min(b), a.max(b));
+            let byte = |k: usize| text.char_indices().nth(k).map_or(text.len(), |(i, _)| i);
+            let (start, end) = (byte(a), byte(b));
+            let inserted: String = insert.iter().map(|&i| CHARS[i]).collect();
+            let new = format!("{}{}{}", &text[..start], inserted, &text[end..]);
+            for enc in [
+                Encoding::Utf8,
+                Encoding::Utf8Bom,
+                Encoding::Utf16Le,
+                Encoding::Utf16Be,
+                Encoding::Utf16LeNoBom,
+                Encoding::Utf16BeNoBom,
+                Encoding::Gb18030,
+            ] {
+                let original = file_bytes(&text, enc);
+                let out = encode_spliced(&original, &text, &new, enc).expect("maps back");
+                let bom = encode("", enc).len();
+                let head = bom + file_bytes(&text[..start], enc).len() - encode("", enc).len();
+                let tail = file_bytes(&text[end..], enc).len() - bom;
+                // The bytes before the edit and after it are the file's own.
+                proptest::prop_assert_eq!(&out[..head], &original[..head], "{:?}", enc);
+                proptest::prop_assert_eq!(
+                    &out[out.len() - tail..],
+                    &original[original.len() - tail..],
+                    "{:?}",
+                    enc
+                );
+                // And the whole decodes to the new text.
+                let dec = match enc {
+                    Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8,
+                    Encoding::Utf16Le | Encoding::Utf16LeNoBom => encoding_rs::UTF_16LE,
+                    Encoding::Utf16Be | Encoding::Utf16BeNoBom => encoding_rs::UTF_16BE,
+                    Encoding::Gb18030 => encoding_rs::GB18030,
+                };
+                let (back, bad) = dec.decode_without_bom_handling(&out[bom..]);
+                proptest::prop_assert!(!bad);
+                proptest::prop_assert_eq!(back.as_ref(), new.as_str());
+            }
+        }
     }
 }

@@ -82,3 +82,179 @@ pub fn fixes_converge(text: &str) -> bool {
     }
     false
 }
+
+/// A word of the text: a run of ASCII letters and digits (lower-cased), or one CJK
+/// character; with its byte range.
+fn words(text: &str, offset: usize) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut run: Option<usize> = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        let latin = c.is_ascii_alphanumeric();
+        match (run, latin) {
+            (None, true) => run = Some(i),
+            (Some(s), false) => {
+                out.push((text[s..i].to_lowercase(), offset + s, offset + i));
+                run = None;
+            }
+            _ => {}
+        }
+        if !latin && i < text.len() && c.is_alphabetic() && !c.is_ascii() {
+            out.push((c.to_string(), offset + i, offset + i + c.len_utf8()));
+        }
+    }
+    out
+}
+
+/// Words a fix may drop although its rule did not flag them: fillers of a reassurance
+/// clause ("please", 请), modals the frame writes again ("will", 会), a verb too general
+/// to be an action (跟进, 处理) that the action placeholder replaces, and for a rewrite
+/// the sequence words its tier labels replace ("then", 第二步) and the words that joined a
+/// deadline to its step ("within", 在, 内).
+fn may_drop(word: &str, rewrite: bool) -> bool {
+    use crate::lexicon::{Lexicons, List};
+    let lx = Lexicons::builtin();
+    let in_list = |list: List| {
+        lx.words(list).any(|e| {
+            let p = e.phrase.to_lowercase();
+            if word.is_ascii() {
+                p.split_whitespace()
+                    .any(|w| w.trim_matches(['\'', '’']) == word)
+            } else {
+                p.contains(word)
+            }
+        })
+    };
+    in_list(List::Filler)
+        || in_list(List::Modal)
+        || in_list(List::GenericAction)
+        || (rewrite
+            && (in_list(List::Sequence)
+                || in_list(List::VagueTiming)
+                || ["within", "in", "by", "在", "内", "以", "之", "and", "并"].contains(&word)))
+}
+
+/// The edit contract. Applying `fix` to `text` removes only words inside `flagged` (the
+/// spans its rule flagged: the hedge, the effort phrase, the reassurance phrase), apart
+/// from [`may_drop`]'s; every other word of the edited range comes back in order (for a
+/// template rewrite, which reorders steps: at least as often); no English word is doubled
+/// at a seam or inside the new text; a sentence-final mark at the end of an edited range
+/// stays. Panics naming the word and the edit.
+pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagnostic::Fix) {
+    let rewrite = fix.applicability == crate::diagnostic::Applicability::Rewrite;
+    for e in &fix.edits {
+        let old = &text[e.start..e.end];
+        let kept: Vec<String> = words(old, e.start)
+            .into_iter()
+            .filter(|(w, s, end)| {
+                // The "to" of "do our best to" (尽力去, 尽快地) goes with its phrase.
+                let leaned = |f: &crate::Span| {
+                    ["to", "地", "去", "来"].contains(&w.as_str())
+                        && f.end <= *s
+                        && text[f.end..*s].trim().is_empty()
+                };
+                // A sentence particle at the clause's end (解决的, 处理吧) goes with the verb
+                // the frame replaced.
+                let particle = ["的", "了", "吧", "啊", "呢"].contains(&w.as_str())
+                    && !text[*end..e.end].chars().any(char::is_alphanumeric);
+                !particle
+                    && !flagged
+                        .iter()
+                        .any(|f| (f.start <= *s && *end <= f.end) || leaned(f))
+                    && !may_drop(w, rewrite)
+            })
+            .map(|(w, _, _)| w)
+            .collect();
+        let new: Vec<String> = words(&e.content, 0).into_iter().map(|w| w.0).collect();
+        if rewrite {
+            for w in &kept {
+                let had = kept.iter().filter(|k| *k == w).count();
+                let has = new.iter().filter(|n| *n == w).count();
+                assert!(
+                    has >= had,
+                    "rewrite lost {w:?} ({had} -> {has}):\n{old}\n=>\n{}",
+                    e.content
+                );
+            }
+        } else {
+            let mut rest = new.iter();
+            for w in &kept {
+                assert!(
+                    rest.any(|n| n == w),
+                    "fix {:?} lost {w:?}:\n{old}\n=>\n{}",
+                    fix.title,
+                    e.content
+                );
+            }
+        }
+        // Doubled words: at the seams and inside the new text, none that the old lacked.
+        let before = words(&text[..e.start], 0).pop().map(|w| w.0);
+        let after = words(&text[e.end..], 0).into_iter().next().map(|w| w.0);
+        let seam: Vec<String> = before
+            .into_iter()
+            .chain(new.iter().cloned())
+            .chain(after)
+            .collect();
+        let doubles = |ws: &[String]| {
+            ws.windows(2)
+                .filter(|p| {
+                    p[0] == p[1] && p[0].is_ascii() && p[0].chars().any(char::is_alphabetic)
+                })
+                .count()
+        };
+        let was: Vec<String> = words(&text[..e.start], 0)
+            .pop()
+            .map(|w| w.0)
+            .into_iter()
+            .chain(words(old, 0).into_iter().map(|w| w.0))
+            .chain(words(&text[e.end..], 0).into_iter().next().map(|w| w.0))
+            .collect();
+        // (A rewrite joins reordered steps with labels; only fixes are checked here.)
+        assert!(
+            rewrite || doubles(&seam) <= doubles(&was),
+            "edit doubles a word:\n{old}\n=>\n{}",
+            e.content
+        );
+        // Sentence-final punctuation stays.
+        let fin = ['。', '！', '？', '.', '!', '?'];
+        if old.trim_end().ends_with(fin) && !rewrite {
+            assert!(
+                e.content.trim_end().ends_with(fin),
+                "edit drops the sentence's final mark:\n{old}\n=>\n{}",
+                e.content
+            );
+        }
+    }
+}
+
+/// [`edit_keeps_words`] for every fix of every finding on `text`, then on the text after
+/// one round of fixes (unsafe fixes and rewrites), whose fixes are checked too. A fix's
+/// flagged spans are those of every finding of its rule (phrases of one clause share one
+/// fix). Returns how many fixes were checked.
+/// With `rewrites` false, template rewrites are applied but not checked.
+pub fn fixes_keep_words(text: &str, rewrites: bool) -> usize {
+    let mode = FixMode {
+        unsafe_fixes: true,
+        rewrite: true,
+    };
+    let mut checked = 0;
+    let mut current = text.to_owned();
+    for _ in 0..2 {
+        let diags = crate::engine::lint_text(&current);
+        for d in &diags {
+            let flagged: Vec<crate::Span> = diags
+                .iter()
+                .filter(|o| o.rule == d.rule)
+                .map(|o| o.span)
+                .collect();
+            for f in &d.fixes {
+                if !rewrites && f.applicability == crate::diagnostic::Applicability::Rewrite {
+                    continue;
+                }
+                edit_keeps_words(&current, &flagged, f);
+                checked += 1;
+            }
+        }
+        current = apply(&current, &diags, mode).0;
+    }
+    checked
+}

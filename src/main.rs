@@ -27,7 +27,10 @@ fn main() {
     let mut sink = std::io::BufWriter::new(stdout.lock());
     let out = cli::run_to(cli, &mut std::io::stdin().lock(), term, &mut sink);
     // A closed pipe (answerlint ... | head) is not an error worth a panic.
-    let _ = sink.write_all(out.stdout.as_bytes());
+    let _ = match &out.stdout_raw {
+        Some(raw) => sink.write_all(raw),
+        None => sink.write_all(out.stdout.as_bytes()),
+    };
     let _ = sink.flush();
     drop(sink);
     let _ = std::io::stderr().lock().write_all(out.stderr.as_bytes());

@@ -15,7 +15,7 @@ use crate::diagnostic::Edit;
 use crate::document::placeholder::{placeholder, DEADLINE, PROOF};
 use crate::document::{BlockKind, Document};
 use crate::lang::Lang;
-use crate::lexicon::Lexicons;
+use crate::lexicon::{Lexicons, List};
 use crate::structure::{sequence_prefix, Section, Step};
 use crate::Span;
 
@@ -183,12 +183,35 @@ pub fn three_tier(
             .get(si)
             .is_some_and(|x| x.kind == BlockKind::ListItem && x.span.start == s.span.start)
     };
+    // An apology or thanks without a deadline is courtesy, not a tier: it stays in the
+    // lead paragraph.
+    let courtesy = |s: &Step| {
+        let t = s.span.slice(text).to_lowercase();
+        s.deadline.is_none() && COURTESY.iter().any(|w| t.contains(w))
+    };
     let mut usable: Vec<&Step> = steps
         .iter()
         .filter(|s| s.action || s.deadline.is_some() || s.vague_timing.is_some() || list_item(s))
+        .filter(|s| !courtesy(s))
         .collect();
+    // Ordered by deadline; a step done at once (马上, "right away") comes first, its
+    // deadline left to fill in; a step without any deadline comes last.
+    let immediate = |s: &Step| {
+        s.deadline.is_none()
+            && s.vague_timing.is_some_and(|h| {
+                let w = h.slice(text).to_lowercase();
+                lx.words(List::VagueTiming)
+                    .any(|e| e.category == "immediate" && e.phrase.to_lowercase() == w)
+            })
+    };
     usable.sort_by(|a, b| {
-        let h = |s: &Step| s.deadline.map_or(f64::INFINITY, |d| d.0);
+        let h = |s: &Step| {
+            if immediate(s) {
+                -1.0
+            } else {
+                s.deadline.map_or(f64::INFINITY, |d| d.0)
+            }
+        };
         h(a).total_cmp(&h(b))
     });
     let en = sec.lang(doc) == crate::document::Lang::En;
@@ -225,10 +248,26 @@ pub fn three_tier(
     }
     let mut tiers: Vec<String> = Vec::new();
     for (i, s) in usable.iter().enumerate() {
-        let deadline = s
-            .deadline
-            .map(|(_, d)| d.slice(text).to_string())
-            .unwrap_or_else(|| tpl.missing_deadline.clone());
+        // A hedged deadline (约12小时, "roughly 12 hours") keeps its hedge and gains a
+        // placeholder asking for the firm figure.
+        let deadline = match s.deadline {
+            Some((_, d)) => {
+                let d = hedged_deadline(text, d, s.vague_timing);
+                let mut out = d.slice(text).to_string();
+                if s.vague_timing.is_some_and(|h| d.contains(h)) {
+                    out.push_str(&if en {
+                        format!(
+                            " {}",
+                            placeholder(Lang::En, "firm deadline for this estimate")
+                        )
+                    } else {
+                        placeholder(Lang::Zh, "把估计改为确定时限")
+                    });
+                }
+                out
+            }
+            None => tpl.missing_deadline.clone(),
+        };
         let action = action_text(doc, lx, s, tpl);
         let action = if action.chars().any(char::is_alphanumeric) {
             action
@@ -263,7 +302,16 @@ pub fn three_tier(
         doc.sentences[first].span.start
     };
     let end = doc.sentences[last].span.end;
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The answer's own line ending (the next one after it starts, else the one before):
+    // work proportional to the section, not a scan of the whole document per section.
+    let bytes = text.as_bytes();
+    let nl = memchr::memchr(b'\n', &bytes[start..])
+        .map(|i| start + i)
+        .or_else(|| memchr::memrchr(b'\n', &bytes[..start]));
+    let newline = match nl {
+        Some(i) if i > 0 && bytes[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    };
     let marker = ListMarker::of(doc, &answer);
     let mut out = String::new();
     if !lead.is_empty() {
@@ -285,6 +333,19 @@ pub fn three_tier(
         content: out,
     })
 }
+
+/// Words of an apology or thanks (lower-case): a step holding one and no deadline stays
+/// in the lead paragraph.
+const COURTESY: &[&str] = &[
+    "道歉",
+    "抱歉",
+    "对不起",
+    "感谢",
+    "谢谢",
+    "apologi",
+    "sorry",
+    "thank",
+];
 
 fn label(tpl: &TierTemplate, i: usize) -> &str {
     tpl.labels.get(i).unwrap_or(&tpl.more)
@@ -312,6 +373,7 @@ fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> S
         cut.push(Span::new(s.span.start, s.span.start + skip));
     }
     if let Some((_, d)) = s.deadline {
+        let d = hedged_deadline(text, d, s.vague_timing);
         let mut a = d.start;
         let mut b = d.end;
         let before = &text[s.span.start..a];
@@ -329,11 +391,14 @@ fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> S
             }
         }
         cut.push(Span::new(a, b));
-        if let Some(h) = s.vague_timing {
+        if let Some(h) = s.vague_timing.filter(|h| !d.contains(*h)) {
             cut.push(h);
         }
     } else if let Some(h) = s.vague_timing {
-        cut.push(h);
+        // "as soon as we can": the whole idiom goes, never its middle word alone.
+        if let Some(h) = timing_idiom(text, h, s.span) {
+            cut.push(h);
+        }
     }
     cut.sort_by_key(|c| c.start);
     let mut out = String::new();
@@ -373,6 +438,44 @@ fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> S
         .collect::<Vec<_>>()
         .join(" ")
         .replace(" ,", ",")
+}
+
+/// The deadline `d` with its hedge when the two are written together ("roughly 12
+/// hours", 24小时左右), else `d` alone.
+fn hedged_deadline(text: &str, d: Span, hedge: Option<Span>) -> Span {
+    let Some(h) = hedge else { return d };
+    let (a, b) = if h.end <= d.start {
+        (h.end, d.start)
+    } else if d.end <= h.start {
+        (d.end, h.start)
+    } else {
+        return Span::new(d.start.min(h.start), d.end.max(h.end));
+    };
+    if text[a..b].trim().is_empty() {
+        Span::new(d.start.min(h.start), d.end.max(h.end))
+    } else {
+        d
+    }
+}
+
+/// The span to cut for a vague timing word `h` inside `step`: the word itself, or the
+/// whole of "as soon as possible" / "as soon as we can"; `None` when the word is part of
+/// a longer phrase that says when ("as soon as the parcel arrives"), which stays.
+fn timing_idiom(text: &str, h: Span, step: Span) -> Option<Span> {
+    let before = text[step.start..h.start].to_lowercase();
+    if !before.ends_with("as ") {
+        return Some(h);
+    }
+    let after = text[h.end..step.end].to_lowercase();
+    let ends = [
+        " as possible",
+        " as we possibly can",
+        " as we can",
+        " as i can",
+        " as they can",
+    ];
+    let tail = ends.iter().find(|e| after.starts_with(*e))?;
+    Some(Span::new(h.start - 3, h.end + tail.len()))
 }
 
 /// The list marker to write tiers with.

@@ -832,3 +832,71 @@ fn device_cuda_without_the_feature_is_a_usage_error() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn fix_says_what_it_applied_and_what_more_would_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.md");
+    let text = "## 买家投诉包裹破损，你怎么处理？\n\n我们会尽力解决，大概3天左右补发。\n";
+    fs::write(&f, text).unwrap();
+    // Safe fixes only: nothing changes, and the line says what --unsafe-fixes would do.
+    let o = cmd().args(["fix"]).arg(&f).assert().get_output().clone();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(err.contains("fixed 0 problems in 0 files"), "{err}");
+    let more: usize = err
+        .split("; ")
+        .find(|p| p.contains("with --unsafe-fixes"))
+        .and_then(|p| p.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(more >= 2, "{err}");
+    assert_eq!(fs::read_to_string(&f).unwrap(), text);
+    // With --unsafe-fixes they are applied, and the count says so.
+    let o = cmd()
+        .args(["fix", "--unsafe-fixes"])
+        .arg(&f)
+        .assert()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!err.contains("fixed 0 problems"), "{err}");
+    assert!(!err.contains("--unsafe-fixes"), "{err}");
+}
+
+#[test]
+fn quiet_prints_findings_only_and_misspelt_suppressions_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.md");
+    fs::write(
+        &f,
+        "## 退货率是多少？\n\n<!-- answerlint-disable vague-comitment -->\n我们会尽力解决。\n",
+    )
+    .unwrap();
+    let o = cmd()
+        .args(["check"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains("a.md:3: unknown rule `vague-comitment`")
+            && err.contains("nearest known rule: `vague-commitment`"),
+        "{err}"
+    );
+    let loud = String::from_utf8_lossy(&o.stdout).into_owned();
+    let o = cmd()
+        .args(["check", "-q"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let quiet = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(quiet.contains("vague-commitment"), "{quiet}");
+    assert!(
+        loud.contains("readiness") && !quiet.contains("readiness"),
+        "{loud}\n{quiet}"
+    );
+}

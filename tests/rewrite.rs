@@ -174,3 +174,33 @@ fn digit_runs(text: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// Forty answers written for reading the rewrites as a seller would
+/// (tests/fixtures/seller/: 20 zh, 20 en, strong and weak): each one's text after
+/// `answerlint fix --unsafe-fixes` and after `answerlint rewrite --unsafe-fixes`, one
+/// snapshot per answer. The judgement of each is in the note of issue 15.
+#[test]
+fn seller_answers() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/seller")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 40);
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let input = std::fs::read_to_string(&path).unwrap();
+        let mut linter = Linter::new(Settings::default()).unwrap();
+        let first = linter.lint_path(&path, true);
+        let (fixed, _) = fix_until_stable(&mut linter, first, FixMode::fixes(true));
+        let Outcome::Linted(fixed) = &fixed else {
+            panic!("{fixed:?}")
+        };
+        let (rewritten, _, _) = rewrite(&path, true);
+        let shown = format!(
+            "## input\n{input}\n## answerlint fix --unsafe-fixes\n{}\n## answerlint rewrite --unsafe-fixes\n{rewritten}",
+            fixed.text
+        );
+        insta::assert_snapshot!(format!("seller-{name}"), shown);
+    }
+}

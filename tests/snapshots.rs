@@ -10,7 +10,13 @@ use answerlint::render::{human, HumanOptions};
 fn render(path: &str, settings: Settings) -> String {
     let mut linter = Linter::new(settings).unwrap();
     let outcome = linter.lint_path(Path::new(path), true);
-    human(&[outcome], &HumanOptions { color: false })
+    human(
+        &[outcome],
+        &HumanOptions {
+            color: false,
+            findings_only: false,
+        },
+    )
 }
 
 #[test]

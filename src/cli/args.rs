@@ -36,6 +36,14 @@ placeholder (【待补充：…】 / [TODO: …]) that placeholder-left reports 
 Exit codes: 0 nothing left at or above --fail-on, 1 findings remain (placeholders are
 errors), 2 usage or I/O error.";
 
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  answerlint audit replies/ --sample 40 --seed 7 > audit.md     40 findings per rule and language
+  answerlint audit replies/ --no-model --seed 7 > lexicon.md    the same draw without the model
+
+Mark each finding right or wrong in the file; precision per rule = right / judged.
+Exit codes: 0 printed, 2 usage error or unreadable input.";
+
 const REPORT_EXAMPLES: &str = "\
 Examples:
   answerlint report clients/ -o review.html   one HTML file: charts, sortable table, findings
@@ -79,6 +87,11 @@ pub enum Command {
     /// .md or .csv.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Lint a corpus and print, per rule and language, a seeded random sample of findings
+    /// with their sentence (the finding between ⟦ ⟧) for judging precision by hand, after a
+    /// summary table. Markdown on stdout.
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
     /// List the rules with their default severities.
     Rules {
         /// human (a table) or json.
@@ -318,6 +331,9 @@ pub struct CheckArgs {
     /// 【待补充：…】 / [TODO: …] that placeholder-left then reports).
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// With --fix: write read-only files too (they are refused otherwise).
+    #[arg(long)]
+    pub force: bool,
     /// Print a unified diff of what the fixes would change, and write nothing (exit 1 when
     /// there is something to change).
     #[arg(long, conflicts_with = "fix")]
@@ -340,6 +356,26 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub lint: LintOptions,
     /// No progress bar and no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Files or directories to lint. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Findings drawn per rule and language.
+    #[arg(long, default_value_t = 40)]
+    pub sample: usize,
+    /// Seed of the draw: the same seed and corpus give the same sample.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Characters of context shown on each side of a finding.
+    #[arg(long, default_value_t = 60)]
+    pub reach: usize,
+    #[command(flatten)]
+    pub lint: LintOptions,
+    /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -56,6 +56,7 @@ impl LintOptions {
                 ),
                 _ => None,
             };
+            linter = linter.with_model_key(answerlint::model::install::identity(&dir));
             linter = linter.with_model(Box::new(move || {
                 load_model(&dir, choice, resolved.clone(), term)
             }));
@@ -137,17 +138,67 @@ pub(super) fn check(
         );
     let mut printer = Printer::new(&args, term, streams.then_some(sink));
     let mut outcomes: Vec<Outcome> = Vec::new();
+    // With --fix on stdin, stdout is always the text: fixed, or the input unchanged.
+    let fixing_stdin = use_stdin && (args.fix || args.template.is_some()) && !args.diff;
+    let mut stdin_bytes = Vec::new();
+    // Why nothing was checked, said on stderr instead of "All checks passed".
+    let mut nothing: Option<String> = None;
     if use_stdin {
-        let mut bytes = Vec::new();
-        if let Err(e) = stdin.read_to_end(&mut bytes) {
+        // stdin has the file size limit too ([files] max-size of its configuration).
+        let max = linter
+            .config_for(Path::new(&stdin_name))
+            .map(|r| r.config.files.max_size)
+            .unwrap_or(u64::MAX);
+        if let Err(e) = (&mut *stdin)
+            .take(max.saturating_add(1))
+            .read_to_end(&mut stdin_bytes)
+        {
             return usage_error(format!("cannot read stdin: {e}"));
         }
-        outcomes.push(linter.lint_stdin(&stdin_name, &bytes));
+        if stdin_bytes.len() as u64 > max {
+            let mut out = usage_error(format!(
+                "{stdin_name}: stdin is over the {max}-byte limit ([files] max-size in answerlint.toml); not checked"
+            ));
+            if fixing_stdin {
+                // The text goes back unchanged (read whole to be echoed, never linted).
+                let _ = stdin.read_to_end(&mut stdin_bytes);
+                out.stdout_raw = Some(stdin_bytes);
+                out.stderr = out
+                    .stderr
+                    .replace("; not checked", "; written back unchanged");
+            }
+            return out;
+        }
+        if stdin_bytes.is_empty() && !args.quiet {
+            nothing = Some("nothing read from stdin (it was empty or closed)".to_string());
+        }
+        let o = linter.lint_stdin(&stdin_name, &stdin_bytes);
+        if fixing_stdin {
+            let why = match &o {
+                Outcome::Linted(_) => None,
+                Outcome::Skipped { reason, .. } => Some(reason.clone()),
+                Outcome::Error { message, .. } => Some(message.clone()),
+            };
+            if let Some(why) = why {
+                return unchanged_stdin(stdin_bytes, &stdin_name, &why);
+            }
+        }
+        // Empty stdin is not a file checked (and never "All checks passed").
+        if !stdin_bytes.is_empty() {
+            outcomes.push(o);
+        }
     } else {
         let found = match discover_all(&linter, &paths) {
             Ok(f) => f,
             Err(e) => return usage_error(e),
         };
+        if found.is_empty() && !args.quiet {
+            let dirs: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            nothing = Some(format!(
+                "no answer files found in {} (extensions: [files] extensions in answerlint.toml)",
+                dirs.join(", ")
+            ));
+        }
         if let Some(cache) = args.lint.cache(&paths) {
             linter = linter.with_cache(cache);
         }
@@ -165,6 +216,9 @@ pub(super) fn check(
     }
 
     let mut end = Finish::default();
+    if let Some(n) = nothing {
+        end.stderr.push_str(&format!("warning: {n}\n"));
+    }
     if args.template.is_some() && !args.diff {
         args.fix = true;
     }
@@ -174,22 +228,37 @@ pub(super) fn check(
             end.would_change = Some(!done.diff.is_empty());
             end.replaced = Some(done.diff);
         } else {
-            if !args.quiet && done.fixes > 0 && !use_stdin {
-                end.stderr.push_str(&format!(
-                    "fixed {} problem{} in {} file{}\n",
-                    done.fixes,
-                    if done.fixes == 1 { "" } else { "s" },
-                    done.files,
-                    if done.files == 1 { "" } else { "s" }
-                ));
+            if !args.quiet && !use_stdin {
+                end.stderr.push_str(&fix_summary(&done, &outcomes, &args));
             }
-            end.replaced = done.stdin_text;
+            if fixing_stdin {
+                let fixed = done
+                    .stdin_text
+                    .map(|(text, enc)| spliced(&stdin_bytes, &text, enc));
+                match fixed {
+                    Some(Ok(bytes)) => end.raw = Some(bytes),
+                    Some(Err(why)) => return unchanged_stdin(stdin_bytes, &stdin_name, &why),
+                    None => end.raw = Some(stdin_bytes),
+                }
+            }
         }
     }
     for o in outcomes {
         printer.outcome(o);
     }
     printer.finish(linter.take_notices(), end)
+}
+
+/// stdin with --fix that could not be linted or written: the input back on stdout byte
+/// for byte (an editor replacing its buffer with stdout keeps the text), the reason on
+/// stderr, exit 2.
+fn unchanged_stdin(bytes: Vec<u8>, name: &str, why: &str) -> Output {
+    Output {
+        stdout_raw: Some(bytes),
+        stderr: format!("error: {name}: {why}; the input is written back unchanged\n"),
+        code: 2,
+        ..Default::default()
+    }
 }
 
 /// Files under `paths` (directory walks use the extensions of the configuration where
@@ -202,7 +271,9 @@ pub(super) fn discover_all(linter: &Linter, paths: &[PathBuf]) -> Result<Vec<Dis
         } else {
             root.parent().map(|p| p.to_path_buf()).unwrap_or_default()
         };
-        let abs = std::path::absolute(&dir).unwrap_or(dir);
+        let abs = std::fs::canonicalize(&dir)
+            .or_else(|_| std::path::absolute(&dir))
+            .unwrap_or(dir);
         let exts = linter
             .config_for_dir(&abs)
             .map_err(|e| e.to_string())?
@@ -271,14 +342,52 @@ pub(super) fn lint_all(
     Ok(())
 }
 
+/// The line `fix` and `check --fix` end with: how many fixes were applied, and how many
+/// more `--unsafe-fixes` and `answerlint rewrite` would apply to what is left.
+fn fix_summary(done: &Fixed, outcomes: &[Outcome], args: &CheckArgs) -> String {
+    use answerlint::diagnostic::Applicability;
+    let (mut unsafe_left, mut rewrite_left) = (0, 0);
+    for o in outcomes {
+        let Outcome::Linted(r) = o else { continue };
+        for d in &r.diagnostics {
+            let has = |a: Applicability| d.fixes.iter().any(|f| f.applicability == a);
+            if !args.unsafe_fixes && has(Applicability::Unsafe) {
+                unsafe_left += 1;
+            } else if args.template.is_none() && has(Applicability::Rewrite) {
+                rewrite_left += 1;
+            }
+        }
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut line = format!(
+        "fixed {} problem{} in {} file{}",
+        done.fixes,
+        plural(done.fixes),
+        done.files,
+        plural(done.files)
+    );
+    if unsafe_left > 0 {
+        line.push_str(&format!(
+            "; {unsafe_left} more fix{} with --unsafe-fixes",
+            if unsafe_left == 1 { "" } else { "es" }
+        ));
+    }
+    if rewrite_left > 0 {
+        line.push_str(&format!("; {rewrite_left} more with `answerlint rewrite`"));
+    }
+    line.push('\n');
+    line
+}
+
 /// What applying fixes did.
 #[derive(Default)]
 struct Fixed {
     fixes: usize,
     files: usize,
     diff: String,
-    /// With stdin: the fixed text (the input itself when nothing changed).
-    stdin_text: Option<String>,
+    /// With stdin: the fixed text (the input itself when nothing changed) and its
+    /// encoding.
+    stdin_text: Option<(String, answerlint::input::Encoding)>,
 }
 
 /// Applies fixes to every linted outcome: rounds of fix and lint until nothing changes,
@@ -317,7 +426,7 @@ fn apply_fixes(
             continue;
         };
         if use_stdin {
-            done.stdin_text = Some(r.text.clone());
+            done.stdin_text = Some((r.text.clone(), r.encoding));
         }
         if count == 0 {
             *slot = current;
@@ -336,7 +445,7 @@ fn apply_fixes(
             *slot = current;
             continue;
         }
-        *slot = match write_fixed(r) {
+        *slot = match write_fixed(r, args.force) {
             Ok(()) => {
                 done.fixes += count;
                 done.files += 1;
@@ -352,15 +461,35 @@ fn apply_fixes(
 }
 
 /// Writes a fixed file back in its own encoding, unless it changed on disk since it was
-/// read; keeps its permissions.
-pub(super) fn write_fixed(r: &answerlint::engine::FileReport) -> Result<(), String> {
+/// read (checked again right before the rename): only the edited text is re-encoded,
+/// every other byte is the file's own. Keeps permissions, owner, symlinks; refuses
+/// hard-linked files, and read-only ones unless `force`.
+pub(super) fn write_fixed(r: &answerlint::engine::FileReport, force: bool) -> Result<(), String> {
     let path = Path::new(&r.path);
     let now = std::fs::read(path).map_err(|e| answerlint::input::describe_io(&e))?;
     if answerlint::fix::digest(&now) != r.digest {
         return Err("changed on disk since it was read; fixes not written".into());
     }
-    let bytes = answerlint::fix::encode(&r.text, r.encoding);
-    answerlint::fsutil::write_atomic(path, &bytes).map_err(|e| format!("cannot write fixes: {e}"))
+    let bytes = spliced(&now, &r.text, r.encoding)?;
+    let unchanged = |cur: &[u8]| answerlint::fix::digest(cur) == r.digest;
+    answerlint::fsutil::replace_checked(path, &bytes, force, &unchanged).map_err(|e| e.to_string())
+}
+
+/// `new` in the encoding of `original`, with every byte outside the edits kept.
+fn spliced(
+    original: &[u8],
+    new: &str,
+    encoding: answerlint::input::Encoding,
+) -> Result<Vec<u8>, String> {
+    let old = answerlint::input::decode(original)
+        .map_err(|e| e.to_string())?
+        .text;
+    answerlint::fix::encode_spliced(original, &old, new, encoding).ok_or_else(|| {
+        format!(
+            "cannot map the fixed text back onto the file's {} bytes; fixes not written",
+            encoding.name()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -385,7 +514,7 @@ mod tests {
         );
         assert_eq!(n, 1);
         let Outcome::Linted(r) = fixed else { panic!() };
-        let err = write_fixed(&r).unwrap_err();
+        let err = write_fixed(&r, false).unwrap_err();
         assert!(err.contains("changed on disk"), "{err}");
         assert_eq!(std::fs::read_to_string(&f).unwrap(), "我们的复购率36%。\n");
     }

@@ -11,6 +11,7 @@
 //!   with the engine and so sits above it, outside the library's model layer.
 
 mod args;
+mod audit;
 mod check;
 mod model;
 mod output;
@@ -38,6 +39,9 @@ pub struct Terminal {
 #[derive(Debug, Default)]
 pub struct Output {
     pub stdout: String,
+    /// Bytes written to stdout instead of `stdout` (stdin with --fix: the text in its
+    /// own encoding, or the input unchanged).
+    pub stdout_raw: Option<Vec<u8>>,
     pub stderr: String,
     pub code: i32,
 }
@@ -59,6 +63,7 @@ pub fn run_to(cli: Cli, stdin: &mut dyn Read, term: Terminal, sink: &mut dyn Wri
             check::check(args, stdin, term, sink)
         }
         Command::Report(args) => report::report(args, term),
+        Command::Audit(args) => audit::audit(args, term),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Model(ModelCommand::Install { model }) => model::model_install(&model, term),
@@ -124,6 +129,7 @@ fn usage_error(message: String) -> Output {
         stdout: String::new(),
         stderr: format!("error: {message}\n"),
         code: 2,
+        stdout_raw: None,
     }
 }
 

@@ -57,6 +57,7 @@ pub(super) fn model_status(args: &ModelArgs, verify: bool) -> Output {
                         stdout: s,
                         stderr: format!("error: {e}\n"),
                         code: 2,
+                        stdout_raw: None,
                     };
                 }
                 s.push_str("checksums: ok\n");
@@ -98,6 +99,7 @@ pub(super) fn model_bench(args: &BenchArgs, term: Terminal) -> Output {
     };
     let low = report.min_cosine() < args.min_cosine;
     Output {
+        stdout_raw: None,
         stdout: report.render(),
         stderr: if low {
             format!(

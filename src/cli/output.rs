@@ -22,6 +22,8 @@ use super::{Output, Terminal};
 pub(super) struct Finish {
     /// Printed instead of the findings: a diff (--diff), or the fixed text of stdin.
     pub replaced: Option<String>,
+    /// Bytes printed instead of everything else: the fixed text of stdin, encoded.
+    pub raw: Option<Vec<u8>>,
     /// With --diff: whether anything would change (the exit code says so).
     pub would_change: Option<bool>,
     /// Lines for stderr before the notices (what --fix did).
@@ -56,7 +58,10 @@ impl<'a> Printer<'a> {
         };
         Printer {
             format: args.format,
-            opts: HumanOptions { color },
+            opts: HumanOptions {
+                color,
+                findings_only: args.quiet,
+            },
             quiet: args.quiet,
             threshold: fail_threshold(args.fail_on),
             exit_zero: args.exit_zero,
@@ -78,10 +83,22 @@ impl<'a> Printer<'a> {
         match &o {
             Outcome::Linted(r) => {
                 self.findings |= r.diagnostics.iter().any(|d| d.severity >= self.threshold);
+                if !self.quiet {
+                    let markdown = !r.path.to_ascii_lowercase().ends_with(".txt");
+                    for (at, name, nearest) in
+                        answerlint::document::suppress::unknown_rules(&r.text, markdown)
+                    {
+                        self.stderr.push_str(&format!(
+                            "warning: {}:{}: unknown rule `{name}` in a suppression comment (nearest known rule: `{nearest}`)\n",
+                            r.path,
+                            r.line_index.line_of(at) + 1
+                        ));
+                    }
+                }
                 if !self.quiet && !r.encoding.is_utf8() {
                     let line = format!(
                         "note: {}: decoded as {} (not UTF-8)\n",
-                        r.path,
+                        render::escape_controls(&r.path),
                         r.encoding.name()
                     );
                     if self.format == Format::Human {
@@ -93,12 +110,17 @@ impl<'a> Printer<'a> {
             }
             Outcome::Error { path, message } => {
                 self.io_error = true;
-                self.stderr.push_str(&format!("error: {path}: {message}\n"));
+                self.stderr.push_str(&format!(
+                    "error: {}: {message}\n",
+                    render::escape_controls(path)
+                ));
             }
             Outcome::Skipped { path, reason } => {
                 if !self.quiet {
-                    self.stderr
-                        .push_str(&format!("warning: {path}: {reason}\n"));
+                    self.stderr.push_str(&format!(
+                        "warning: {}: {reason}\n",
+                        render::escape_controls(path)
+                    ));
                 }
             }
         }
@@ -117,14 +139,23 @@ impl<'a> Printer<'a> {
         let _ = sink.write_all(note.as_bytes());
     }
 
+    /// Whether the human summary line says something true: never "All checks passed"
+    /// when nothing was checked or a file could not be read.
+    fn summary_is_true(&self) -> bool {
+        let c = &self.counts;
+        let problems = c.errors + c.warnings + c.infos;
+        c.files > 0 && (problems > 0 || !self.io_error)
+    }
+
     /// What is left to print, and the exit code: 2 for an I/O problem, 1 for findings at
     /// or above --fail-on (with --diff: for changes), else 0.
     pub fn finish(self, notices: Vec<String>, end: Finish) -> Output {
         let mut stdout = String::new();
+        let summary = self.summary_is_true();
         if let Some(text) = end.replaced {
             stdout = text;
         } else if self.sink.is_some() {
-            if self.format == Format::Human && !self.quiet {
+            if self.format == Format::Human && !self.quiet && summary {
                 stdout.push_str(&render::human_summary(&self.counts, &self.opts));
             }
         } else {
@@ -133,7 +164,7 @@ impl<'a> Printer<'a> {
                 for o in &self.collected {
                     stdout.push_str(&render::human_file(o, &self.opts));
                 }
-                if !self.quiet {
+                if !self.quiet && summary {
                     stdout.push_str(&render::human_summary(&self.counts, &self.opts));
                 }
             } else {
@@ -150,6 +181,7 @@ impl<'a> Printer<'a> {
         let findings = end.would_change.unwrap_or(self.findings);
         Output {
             stdout,
+            stdout_raw: end.raw,
             stderr,
             code: exit_code(self.io_error, findings, self.exit_zero),
         }

@@ -27,6 +27,13 @@ pub(super) fn report(args: ReportArgs, term: Terminal) -> Output {
         Ok(f) => f,
         Err(e) => return usage_error(e),
     };
+    if let Some(input) = found.iter().find(|d| same_file(d.path(), &args.output)) {
+        return usage_error(format!(
+            "{}: is one of the input files ({}); the report would overwrite it, choose another --output",
+            args.output.display(),
+            input.path().display()
+        ));
+    }
     if let Some(cache) = args.lint.cache(&paths) {
         linter = linter.with_cache(cache);
     }
@@ -94,7 +101,25 @@ pub(super) fn report(args: ReportArgs, term: Terminal) -> Output {
     }
     Output {
         stdout: String::new(),
+        stdout_raw: None,
         stderr,
         code: if failed.is_empty() { 0 } else { 2 },
+    }
+}
+
+/// Whether `a` and `b` name the same existing file (through symlinks, `..` or hard links).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
     }
 }

@@ -14,9 +14,11 @@ use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use answerlint::document::Act;
 use answerlint::document::{DocOptions, Document, Lang};
 use answerlint::engine::{run_rules, Resolved, Settings};
 use answerlint::model::heads::{Head, Heads, Prototype, SIGNALS};
+use answerlint::model::signal::ACT_SIGNALS;
 use answerlint::model::{Model, ModelError, Result};
 use answerlint::rules::{RuleId, Signal};
 
@@ -28,15 +30,23 @@ pub struct Example {
     pub hedged_figure: u8,
     pub business_figure: u8,
     pub evidence: u8,
+    /// The sentence's act (commitment, claim, courtesy, request, question, instruction,
+    /// hold, reported, other); sentences without one train no act head.
+    #[serde(default)]
+    pub act: Option<String>,
 }
 
 impl Example {
     pub fn label(&self, s: Signal) -> bool {
+        if let Some(act) = act_of(s) {
+            return self.act.as_deref() == Some(act.name());
+        }
         1 == match s {
             Signal::VagueCommitment => self.vague_commitment,
             Signal::HedgedFigure => self.hedged_figure,
             Signal::BusinessFigure => self.business_figure,
             Signal::Evidence => self.evidence,
+            _ => 0,
         }
     }
     pub fn lang(&self) -> Lang {
@@ -69,6 +79,11 @@ pub fn load_split(dir: &Path) -> Result<Vec<Example>> {
     Ok(out)
 }
 
+/// The act an act head scores, for act signals.
+pub fn act_of(s: Signal) -> Option<Act> {
+    ACT_SIGNALS.iter().find(|(x, _)| *x == s).map(|(_, a)| *a)
+}
+
 /// How a rule combines its lexicon finding with the model's probability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fusion {
@@ -85,25 +100,48 @@ pub fn fusion(signal: Signal) -> Fusion {
     }
 }
 
-/// The fused decision for one sentence.
-pub fn fuse(
+/// One sentence as threshold choice sees it.
+#[derive(Debug, Clone, Copy)]
+struct Obs {
+    p: f32,
+    lexicon: bool,
+    gold: bool,
+    /// Whether the rules judge the sentence as the writer's own (its act).
+    own: bool,
+}
+
+/// The fused decision for one sentence: the lexicon's finding unless vetoed, or the model
+/// alone over its threshold on a sentence that is the writer's own (for vague commitments
+/// and hedged figures; see `Context::act`).
+fn fuse_own(
     signal: Signal,
     lexicon: bool,
     p: f32,
     threshold: f32,
     veto_below: Option<f32>,
+    own: bool,
 ) -> bool {
     let kept = lexicon && veto_below.is_none_or(|v| p >= v);
+    let gated = matches!(signal, Signal::VagueCommitment | Signal::HedgedFigure);
     match fusion(signal) {
-        Fusion::Either => kept || p >= threshold,
+        Fusion::Either => kept || (p >= threshold && (own || !gated)),
         Fusion::VetoOnly => kept,
     }
 }
 
-/// What the lexicon and pattern rules alone say about each signal for a sentence.
-pub fn lexicon_predictions(text: &str) -> [bool; Signal::COUNT] {
+/// Precision the thresholds aim for on the validation slice: a linter that is right nine
+/// times in ten is trusted.
+pub const TARGET_PRECISION: f32 = 0.90;
+/// Precision a model-only finding needs to keep its rule's severity.
+pub const STRONG_PRECISION: f32 = 0.95;
+
+/// What the lexicon and pattern rules alone say about each signal for a sentence (for an
+/// act signal: whether the context markers give that act), and whether the markers leave
+/// the sentence the writer's own.
+pub fn lexicon_predictions(text: &str) -> ([bool; Signal::COUNT], bool) {
     let resolved = Resolved::defaults();
     let doc = Document::build(text.to_string(), &resolved.lexicons, DocOptions::default());
+    let acts: Vec<Act> = doc.sentences.iter().map(|s| s.act).collect();
     let fired = |rule: RuleId| {
         let s = Settings {
             select: Some(vec![rule]),
@@ -116,7 +154,10 @@ pub fn lexicon_predictions(text: &str) -> [bool; Signal::COUNT] {
     out[Signal::HedgedFigure as usize] = fired(RuleId::HedgedFigure);
     out[Signal::BusinessFigure as usize] = doc.figures.iter().any(|f| f.is_business());
     out[Signal::Evidence as usize] = doc.sentences.iter().any(|s| s.evidence.specific.is_some());
-    out
+    for (signal, act) in ACT_SIGNALS {
+        out[signal as usize] = acts.contains(&act);
+    }
+    (out, acts.is_empty() || acts.iter().any(|a| a.is_own()))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -254,21 +295,56 @@ fn prob(w: &[f32], b: f32, x: &[f32]) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// The threshold with the best F1 of the fused decision on `rows` (prob, lexicon, gold).
-fn best_threshold(signal: Signal, rows: &[(f32, bool, bool)], veto: Option<f32>) -> (f32, f32) {
-    let mut best = (0.5, -1.0);
-    for t in (5..96).map(|t| t as f32 / 100.0) {
-        let pred: Vec<bool> = rows
-            .iter()
-            .map(|r| fuse(signal, r.1, r.0, t, veto))
-            .collect();
-        let gold: Vec<bool> = rows.iter().map(|r| r.2).collect();
-        let f = scores(&pred, &gold).f1;
-        if f > best.1 {
-            best = (t, f);
+/// How good a choice is, precision first: below [`TARGET_PRECISION`] only precision
+/// counts; at or above it, recall.
+fn precision_first(x: &Scores) -> f32 {
+    if x.precision >= TARGET_PRECISION {
+        1.0 + x.recall
+    } else {
+        x.precision
+    }
+}
+
+fn fused_scores(signal: Signal, rows: &[Obs], t: f32, veto: Option<f32>) -> Scores {
+    let pred: Vec<bool> = rows
+        .iter()
+        .map(|r| fuse_own(signal, r.lexicon, r.p, t, veto, r.own))
+        .collect();
+    let gold: Vec<bool> = rows.iter().map(|r| r.gold).collect();
+    scores(&pred, &gold)
+}
+
+/// The decision threshold for `rows` (the validation slice of one language): the lowest
+/// threshold whose fused precision reaches [`TARGET_PRECISION`] (the most recall at that
+/// precision), else the one with the best precision. Returns it with its score.
+fn best_threshold(signal: Signal, rows: &[Obs], veto: Option<f32>) -> (f32, f32) {
+    let mut best = (0.99, f32::MIN);
+    for t in (5..100).map(|t| t as f32 / 100.0) {
+        let x = fused_scores(signal, rows, t, veto);
+        // A threshold that flags nothing beyond the lexicon has precision 0 when the
+        // lexicon also flags nothing: count it as the lexicon alone.
+        let v = precision_first(&x);
+        if v > best.1 + 1e-6 {
+            best = (t, v);
         }
     }
     best
+}
+
+/// The probability from which findings of the model alone (own sentences the lexicon
+/// does not flag) are right at least [`STRONG_PRECISION`] of the time on `rows`, with at
+/// least five such findings; `None` when no threshold gets there.
+fn strong_threshold(rows: &[Obs], from: f32) -> Option<f32> {
+    let alone: Vec<&Obs> = rows.iter().filter(|r| !r.lexicon && r.own).collect();
+    (0..100)
+        .map(|t| t as f32 / 100.0)
+        .filter(|&t| t >= from)
+        .find(|&t| {
+            let flagged: Vec<&&Obs> = alone.iter().filter(|r| r.p >= t).collect();
+            flagged.len() >= 5
+                && flagged.iter().filter(|r| r.gold).count() as f32 / flagged.len() as f32
+                    >= STRONG_PRECISION
+        })
 }
 
 pub fn train(
@@ -282,97 +358,96 @@ pub fn train(
     let all: Vec<&Example> = train.iter().chain(&heldout).collect();
     let texts: Vec<&str> = all.iter().map(|e| e.text.as_str()).collect();
     let emb = embeddings(model, &texts, cache_dir, step)?;
-    let (emb_train, emb_held) = emb.split_at(train.len());
     step("lexicon predictions");
-    let lex: Vec<[bool; Signal::COUNT]> =
+    let lex: Vec<([bool; Signal::COUNT], bool)> =
         all.iter().map(|e| lexicon_predictions(&e.text)).collect();
-    let (lex_train, lex_held) = lex.split_at(train.len());
+    let ntrain = train.len();
 
-    let fit_idx: Vec<usize> = (0..train.len())
-        .filter(|&i| !in_validation(&train[i].text))
+    let fit_idx: Vec<usize> = (0..ntrain)
+        .filter(|&i| !in_validation(&all[i].text))
         .collect();
-    let val_idx: Vec<usize> = (0..train.len())
-        .filter(|&i| in_validation(&train[i].text))
+    let val_idx: Vec<usize> = (0..ntrain)
+        .filter(|&i| in_validation(&all[i].text))
         .collect();
-    let mut heads = Vec::new();
+    let held_idx: Vec<usize> = (ntrain..all.len()).collect();
+
+    // Act heads first: the rule heads' thresholds are chosen on the sentences the rules
+    // judge, which the acts decide.
+    let mut heads: Vec<Head> = Vec::new();
     let mut rows = Vec::new();
-    for (signal, name) in SIGNALS {
+    let mut probs: Vec<[f32; Signal::COUNT]> = vec![[0.0; Signal::COUNT]; all.len()];
+    let fitted = |signal: Signal,
+                  name: &str,
+                  probs: &mut Vec<[f32; Signal::COUNT]>,
+                  step: &mut dyn FnMut(&str)|
+     -> Result<Option<(Vec<f32>, f32)>> {
+        let is_act = act_of(signal).is_some();
+        let idx: Vec<usize> = fit_idx
+            .iter()
+            .copied()
+            .filter(|&i| !is_act || all[i].act.is_some())
+            .collect();
+        let y: Vec<bool> = idx.iter().map(|&i| all[i].label(signal)).collect();
+        if !y.iter().any(|&b| b) || y.iter().all(|&b| b) {
+            step(&format!("{name}: no examples of both kinds, head skipped"));
+            return Ok(None);
+        }
         step(&format!("training {name}"));
-        let x: Vec<Vec<f32>> = fit_idx.iter().map(|&i| emb_train[i].clone()).collect();
-        let y: Vec<bool> = fit_idx.iter().map(|&i| train[i].label(signal)).collect();
+        let x: Vec<Vec<f32>> = idx.iter().map(|&i| emb[i].clone()).collect();
         let (w, b) = fit(&x, &y)?;
+        for (i, e) in emb.iter().enumerate() {
+            probs[i][signal as usize] = prob(&w, b, e);
+        }
+        Ok(Some((w, b)))
+    };
+
+    let mut act_thresholds: Vec<(Signal, [f32; 2])> = Vec::new();
+    for (signal, act) in ACT_SIGNALS {
+        let name = SIGNALS[signal as usize].1;
+        let Some((w, b)) = fitted(signal, name, &mut probs, step)? else {
+            continue;
+        };
         let mut thresholds = [0.5f32; 2];
-        let mut veto_choice: [Option<f32>; 2] = [None, None];
         for (li, lang) in [Lang::Zh, Lang::En].into_iter().enumerate() {
-            let val: Vec<(f32, bool, bool)> = val_idx
+            let val: Vec<Obs> = val_idx
                 .iter()
-                .filter(|&&i| train[i].lang() == lang)
-                .map(|&i| {
-                    (
-                        prob(&w, b, &emb_train[i]),
-                        lex_train[i][signal as usize],
-                        train[i].label(signal),
-                    )
+                .filter(|&&i| all[i].lang() == lang && all[i].act.is_some())
+                .map(|&i| Obs {
+                    p: probs[i][signal as usize],
+                    lexicon: false,
+                    gold: all[i].label(signal),
+                    own: true,
                 })
                 .collect();
-            let (t, f_plain) = best_threshold(signal, &val, None);
-            thresholds[li] = t;
-            // Does a veto help on the validation slice?
-            let mut best_veto = (None, f_plain);
-            for v in [0.02f32, 0.05, 0.1, 0.2] {
-                let (tv, fv) = best_threshold(signal, &val, Some(v));
-                if fv > best_veto.1 + 0.005 {
-                    best_veto = (Some(v), fv);
-                    thresholds[li] = tv;
-                }
-            }
-            veto_choice[li] = best_veto.0;
+            // Never below one half: an act head speaks only when it is the likelier reading.
+            thresholds[li] = best_threshold(signal, &val, None).0.max(0.5);
         }
-        // One veto for both languages: the smaller one proposed, kept only if it also
-        // improves F1 on the held-out split.
-        let mut veto = veto_choice.iter().flatten().copied().reduce(f32::min);
-        let held_rows = |lang: Lang| -> Vec<(f32, bool, bool)> {
-            (0..heldout.len())
-                .filter(|&i| heldout[i].lang() == lang)
-                .map(|i| {
-                    (
-                        prob(&w, b, &emb_held[i]),
-                        lex_held[i][signal as usize],
-                        heldout[i].label(signal),
-                    )
-                })
-                .collect()
-        };
-        if let Some(v) = veto {
-            let gain: f32 = [(Lang::Zh, thresholds[0]), (Lang::En, thresholds[1])]
-                .iter()
-                .map(|&(lang, t)| {
-                    let r = held_rows(lang);
-                    let gold: Vec<bool> = r.iter().map(|x| x.2).collect();
-                    let with: Vec<bool> = r
-                        .iter()
-                        .map(|x| fuse(signal, x.1, x.0, t, Some(v)))
-                        .collect();
-                    let without: Vec<bool> =
-                        r.iter().map(|x| fuse(signal, x.1, x.0, t, None)).collect();
-                    scores(&with, &gold).f1 - scores(&without, &gold).f1
-                })
-                .sum();
-            if gain <= 0.0 {
-                veto = None;
-            }
-        }
+        act_thresholds.push((signal, thresholds));
         for (li, lang) in [Lang::Zh, Lang::En].into_iter().enumerate() {
-            let r = held_rows(lang);
-            let gold: Vec<bool> = r.iter().map(|x| x.2).collect();
-            let lexp: Vec<bool> = r.iter().map(|x| x.1).collect();
-            let modp: Vec<bool> = r.iter().map(|x| x.0 >= thresholds[li]).collect();
+            let r: Vec<usize> = held_idx
+                .iter()
+                .copied()
+                .filter(|&i| all[i].lang() == lang && all[i].act.is_some())
+                .collect();
+            let gold: Vec<bool> = r.iter().map(|&i| all[i].label(signal)).collect();
+            let lexp: Vec<bool> = r.iter().map(|&i| lex[i].0[signal as usize]).collect();
+            let modp: Vec<bool> = r
+                .iter()
+                .map(|&i| probs[i][signal as usize] >= thresholds[li])
+                .collect();
             let comb: Vec<bool> = r
                 .iter()
-                .map(|x| fuse(signal, x.1, x.0, thresholds[li], veto))
+                .map(|&i| {
+                    let lexicon_act = lex[i].0[signal as usize];
+                    if act.is_own() {
+                        probs[i][signal as usize] >= thresholds[li]
+                    } else {
+                        lexicon_act || probs[i][signal as usize] >= thresholds[li]
+                    }
+                })
                 .collect();
             rows.push(Row {
-                signal: name,
+                signal: SIGNALS[signal as usize].1,
                 lang,
                 lexicon: scores(&lexp, &gold),
                 model: scores(&modp, &gold),
@@ -385,9 +460,117 @@ pub fn train(
             bias: b,
             threshold_zh: thresholds[0],
             threshold_en: thresholds[1],
-            veto_below: veto,
+            veto_below: None,
+            strong_zh: None,
+            strong_en: None,
         });
     }
+    // Whether each sentence is the writer's own, as `Context::act` decides at run time.
+    let own: Vec<bool> = (0..all.len())
+        .map(|i| {
+            if !lex[i].1 {
+                return false;
+            }
+            let lang = usize::from(all[i].lang() == Lang::En);
+            act_thresholds
+                .iter()
+                .filter(|(s, t)| probs[i][*s as usize] >= t[lang])
+                .max_by(|a, b| probs[i][a.0 as usize].total_cmp(&probs[i][b.0 as usize]))
+                .is_none_or(|(s, _)| act_of(*s).is_some_and(Act::is_own))
+        })
+        .collect();
+
+    for (signal, name) in SIGNALS.into_iter().take(4) {
+        let Some((w, b)) = fitted(signal, name, &mut probs, step)? else {
+            continue;
+        };
+        let obs = |i: usize| Obs {
+            p: probs[i][signal as usize],
+            lexicon: lex[i].0[signal as usize],
+            gold: all[i].label(signal),
+            own: own[i],
+        };
+        let slice = |idx: &[usize], lang: Lang| -> Vec<Obs> {
+            idx.iter()
+                .copied()
+                .filter(|&i| all[i].lang() == lang)
+                .map(obs)
+                .collect()
+        };
+        let mut thresholds = [0.5f32; 2];
+        let mut strong: [Option<f32>; 2] = [None, None];
+        let mut veto_choice: [Option<f32>; 2] = [None, None];
+        for (li, lang) in [Lang::Zh, Lang::En].into_iter().enumerate() {
+            let val = slice(&val_idx, lang);
+            let (t, plain) = best_threshold(signal, &val, None);
+            thresholds[li] = t;
+            // Does a veto help on the validation slice?
+            let mut best_veto = (None, plain);
+            for v in [0.02f32, 0.05, 0.1, 0.2] {
+                let (tv, fv) = best_threshold(signal, &val, Some(v));
+                if fv > best_veto.1 + 0.005 {
+                    best_veto = (Some(v), fv);
+                    thresholds[li] = tv;
+                }
+            }
+            veto_choice[li] = best_veto.0;
+            if fusion(signal) == Fusion::Either {
+                strong[li] = strong_threshold(&val, thresholds[li]);
+            }
+        }
+        // One veto for both languages: the smaller one proposed, kept only if it also
+        // helps (precision first) on the held-out split.
+        let mut veto = veto_choice.iter().flatten().copied().reduce(f32::min);
+        if let Some(v) = veto {
+            let gain: f32 = [(Lang::Zh, thresholds[0]), (Lang::En, thresholds[1])]
+                .iter()
+                .map(|&(lang, t)| {
+                    let r = slice(&held_idx, lang);
+                    precision_first(&fused_scores(signal, &r, t, Some(v)))
+                        - precision_first(&fused_scores(signal, &r, t, None))
+                })
+                .sum();
+            if gain <= 0.0 {
+                veto = None;
+            }
+        }
+        for (li, lang) in [Lang::Zh, Lang::En].into_iter().enumerate() {
+            let r = slice(&held_idx, lang);
+            let gold: Vec<bool> = r.iter().map(|x| x.gold).collect();
+            let lexp: Vec<bool> = r.iter().map(|x| x.lexicon).collect();
+            let modp: Vec<bool> = r.iter().map(|x| x.p >= thresholds[li] && x.own).collect();
+            rows.push(Row {
+                signal: name,
+                lang,
+                lexicon: scores(&lexp, &gold),
+                model: scores(&modp, &gold),
+                combined: fused_scores(signal, &r, thresholds[li], veto),
+            });
+        }
+        heads.push(Head {
+            signal: name.to_string(),
+            weights: w,
+            bias: b,
+            threshold_zh: thresholds[0],
+            threshold_en: thresholds[1],
+            veto_below: veto,
+            strong_zh: strong[0],
+            strong_en: strong[1],
+        });
+    }
+    // The rule heads first in the file, as before; act heads after them.
+    heads.sort_by_key(|h| {
+        SIGNALS
+            .iter()
+            .position(|(_, n)| *n == h.signal)
+            .unwrap_or(usize::MAX)
+    });
+    rows.sort_by_key(|r| {
+        SIGNALS
+            .iter()
+            .position(|(_, n)| *n == r.signal)
+            .unwrap_or(usize::MAX)
+    });
     let count = |v: &[Example]| {
         [
             v.iter().filter(|e| e.lang() == Lang::Zh).count(),

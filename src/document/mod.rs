@@ -1,6 +1,7 @@
 //! The document: text → sentences, tokens, figures, lexicon matches and evidence, built
 //! once and shared, read-only, by every rule.
 
+pub mod act;
 pub mod figures;
 pub mod hedges;
 pub mod lang;
@@ -12,6 +13,7 @@ pub mod tokens;
 
 use std::ops::Range;
 
+pub use act::Act;
 pub use figures::{Figure, FigureKind, NonFigure, NonFigureKind};
 pub use hedges::hedged;
 pub use lang::Lang;
@@ -59,6 +61,9 @@ pub struct Sentence {
     pub has_benchmark: bool,
     /// Whether the sentence has any quotation mark (most do not; see [`is_quoted`]).
     pub has_quotes: bool,
+    /// What the sentence does, from its context markers ([`act::lexicon_act`]); the
+    /// sentence model may refine it (`rules::Context::act`).
+    pub act: Act,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,12 +167,16 @@ impl Document {
                 evidence: Evidence::default(),
                 has_benchmark: false,
                 has_quotes: s.contains(['“', '「', '『', '‘', '《', '"']),
+                act: Act::Other,
             });
         }
         doc.boundaries.sort_unstable();
         doc.boundaries.dedup();
         doc.find_matches(lexicons);
         doc.find_evidence(lexicons);
+        for si in 0..doc.sentences.len() {
+            doc.sentences[si].act = act::lexicon_act(&doc, lexicons, si);
+        }
         doc
     }
 
@@ -355,8 +364,10 @@ impl Document {
     }
 
     /// The reason, if any, why a phrase at `span` in sentence `si` is not the writer's own
-    /// commitment: it is quoted, it follows advice about phrases (不要说, avoid saying), or
-    /// it is part of a request to the other party (请您, please) in the same clause.
+    /// commitment: it is quoted, it follows advice about phrases (不要说, avoid saying), it
+    /// is part of a request to the other party (请您, please, 随时联系我们) in the same
+    /// clause, or its clause is courtesy, a question, an instruction or its sentence a
+    /// live-chat hold ([`act::clause_act`]).
     pub fn cancel_reason(&self, lexicons: &Lexicons, si: usize, span: Span) -> Option<Cancel> {
         let s = &self.sentences[si];
         if s.has_quotes && is_quoted(&self.text, s.span, span) {
@@ -374,7 +385,14 @@ impl Document {
                 _ => {}
             }
         }
-        None
+        match act::clause_act(self, lexicons, si, span)? {
+            Act::Request => Some(Cancel::Request),
+            Act::Courtesy => Some(Cancel::Courtesy),
+            Act::Question => Some(Cancel::Question),
+            Act::Instruction => Some(Cancel::Instruction),
+            Act::Hold => Some(Cancel::Hold),
+            _ => None,
+        }
     }
 
     pub fn entry<'a>(&self, lexicons: &'a Lexicons, m: &LexMatch) -> &'a Entry {
@@ -388,6 +406,14 @@ pub enum Cancel {
     Quoted,
     Advice,
     Request,
+    /// Thanks, an apology, a greeting (感谢您的耐心, "sorry for the wait").
+    Courtesy,
+    /// A question to the reader inside a statement (请问, "could you tell me").
+    Question,
+    /// A step for the reader to follow (长按, "tap").
+    Instruction,
+    /// A live-chat hold (稍等, "one moment").
+    Hold,
 }
 
 fn is_word_char(c: char) -> bool {

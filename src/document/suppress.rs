@@ -47,8 +47,49 @@ fn line_directive() -> &'static Regex {
     })
 }
 
-/// Finds comments (to hide from sentences) and suppression directives.
-pub fn parse(text: &str, markdown: bool) -> (Vec<Span>, Suppressions) {
+/// Rule names in suppression directives that name no rule: each with its byte offset
+/// and the known rule id nearest to it (fewest edits).
+pub fn unknown_rules(text: &str, markdown: bool) -> Vec<(usize, String, &'static str)> {
+    let mut out = Vec::new();
+    for (span, body) in directives(text, markdown).1 {
+        let rest = body.split_once(char::is_whitespace).map_or("", |p| p.1);
+        for name in rest
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if crate::diagnostic::RuleId::from_name(name).is_some() {
+                continue;
+            }
+            let nearest = crate::diagnostic::RuleId::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .min_by_key(|r| edit_distance(name, r))
+                .unwrap_or("");
+            out.push((span.start, name.to_string(), nearest));
+        }
+    }
+    out
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Comments to hide from sentences, and suppression directives with their spans.
+fn directives(text: &str, markdown: bool) -> (Vec<Span>, Vec<(Span, String)>) {
     let mut hidden = Vec::new();
     let mut directives: Vec<(Span, String)> = Vec::new();
     if markdown {
@@ -72,6 +113,12 @@ pub fn parse(text: &str, markdown: bool) -> (Vec<Span>, Suppressions) {
             ));
         }
     }
+    (hidden, directives)
+}
+
+/// Finds comments (to hide from sentences) and suppression directives.
+pub fn parse(text: &str, markdown: bool) -> (Vec<Span>, Suppressions) {
+    let (hidden, directives) = directives(text, markdown);
     let mut regions = Vec::new();
     // Open `disable` regions: (start, rules).
     let mut open: Vec<(usize, Option<Vec<String>>)> = Vec::new();

@@ -11,6 +11,10 @@ pub enum Encoding {
     Utf8Bom,
     Utf16Le,
     Utf16Be,
+    /// UTF-16 without a BOM (many Windows tools write it), recognised by its NUL bytes
+    /// all on one side of each code unit; written back without a BOM.
+    Utf16LeNoBom,
+    Utf16BeNoBom,
     Gb18030,
 }
 
@@ -22,6 +26,8 @@ impl Encoding {
             Encoding::Utf8Bom => "utf-8-bom",
             Encoding::Utf16Le => "utf-16le",
             Encoding::Utf16Be => "utf-16be",
+            Encoding::Utf16LeNoBom => "utf-16le-nobom",
+            Encoding::Utf16BeNoBom => "utf-16be-nobom",
             Encoding::Gb18030 => "gb18030",
         }
     }
@@ -75,6 +81,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return decode_utf16(rest, Encoding::Utf16Be);
     }
     if let Some(offset) = memchr::memchr(0, bytes) {
+        if let Some(d) = utf16_without_bom(bytes) {
+            return Ok(d);
+        }
         return Err(DecodeError::Binary { offset });
     }
     match std::str::from_utf8(bytes) {
@@ -93,6 +102,43 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             }
         }
     }
+}
+
+/// Text in UTF-16 without a BOM: an even length, more NUL bytes in the high byte of code
+/// units than in the low one (odd offsets for little-endian, even for big-endian: ASCII;
+/// the other side has some from characters such as 一 U+4E00), valid UTF-16, and no
+/// control characters besides tab, line feed, form feed and carriage return.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let zeros = |parity: usize| {
+        bytes
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    let (enc, encoding) = if odd > even {
+        (UTF_16LE, Encoding::Utf16LeNoBom)
+    } else if even > odd {
+        (UTF_16BE, Encoding::Utf16BeNoBom)
+    } else {
+        return None;
+    };
+    let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
+    {
+        return None;
+    }
+    Some(Decoded {
+        text: text.into_owned(),
+        encoding,
+    })
 }
 
 fn decode_utf16(rest: &[u8], encoding: Encoding) -> Result<Decoded, DecodeError> {
@@ -223,5 +269,28 @@ mod tests {
                 offset: 2
             })
         );
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let text = "## 第一题\r\n我们的复购率35%，一退一换。\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = decode(&le).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            (text, Encoding::Utf16LeNoBom)
+        );
+        let d = decode(&be).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            (text, Encoding::Utf16BeNoBom)
+        );
+        // Binary stays binary: NULs on both sides, or control characters.
+        assert!(matches!(decode(b"a\0\0b"), Err(DecodeError::Binary { .. })));
+        assert!(matches!(
+            decode(b"\x01\0a\0"),
+            Err(DecodeError::Binary { .. })
+        ));
     }
 }

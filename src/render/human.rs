@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{counts, range};
+use super::{counts, escape_controls, range};
 use crate::engine::{FileReport, Outcome};
 use crate::structure::score::Score;
 use crate::structure::Dimension;
@@ -14,6 +14,8 @@ use crate::{Diagnostic, Severity};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HumanOptions {
     pub color: bool,
+    /// Findings only (`--quiet`): no readiness table.
+    pub findings_only: bool,
 }
 
 struct Paint(bool);
@@ -66,7 +68,7 @@ pub fn human_file(o: &Outcome, opts: &HumanOptions) -> String {
     for d in &r.diagnostics {
         snippet(&mut out, &p, r, d);
     }
-    if let Some(s) = &r.score {
+    if let Some(s) = r.score.as_ref().filter(|_| !opts.findings_only) {
         score_table(&mut out, &p, r, s);
     }
     out
@@ -134,7 +136,7 @@ fn score_table(out: &mut String, p: &Paint, r: &FileReport, s: &Score) {
         "{} {}/100 {}: {}",
         p.wrap("1", "readiness"),
         p.wrap("1", &format!("{:.0}", s.total)),
-        r.path,
+        escape_controls(&r.path),
         dims.join(" · ")
     );
     let _ = writeln!(
@@ -146,7 +148,7 @@ fn score_table(out: &mut String, p: &Paint, r: &FileReport, s: &Score) {
         let title = if sec.title.is_empty() {
             "(before the first question)".to_string()
         } else {
-            clip(&sec.title, 48)
+            escape_controls(&clip(&sec.title, 48)).into_owned()
         };
         let _ = writeln!(
             out,
@@ -176,6 +178,30 @@ fn clip(s: &str, cols: usize) -> String {
     out
 }
 
+/// Bytes of a line shown on each side of a finding (then cut with an ellipsis).
+const WINDOW: usize = 120;
+
+/// Text of the file as shown in a snippet: tabs expanded, control characters escaped.
+fn shown(s: &str) -> String {
+    expand_tabs(&escape_controls(s))
+}
+
+/// The char boundary at or before `i`.
+fn floor(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The char boundary at or after `i`.
+fn ceil(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 fn snippet(out: &mut String, p: &Paint, r: &FileReport, d: &Diagnostic) {
     let rg = range(r, d);
     let _ = writeln!(
@@ -183,7 +209,7 @@ fn snippet(out: &mut String, p: &Paint, r: &FileReport, d: &Diagnostic) {
         "{}[{}]: {}",
         p.severity(d.severity),
         p.wrap("1", d.rule.as_str()),
-        d.message
+        escape_controls(&d.message)
     );
     let gutter = rg.end_line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -191,29 +217,50 @@ fn snippet(out: &mut String, p: &Paint, r: &FileReport, d: &Diagnostic) {
         out,
         "{pad}{} {}:{}:{}",
         p.wrap("34", "-->"),
-        r.path,
+        escape_controls(&r.path),
         rg.line,
         rg.column
     );
     let _ = writeln!(out, "{pad} {}", p.wrap("34", "|"));
     for line0 in (rg.line - 1)..rg.end_line {
         let (ls, le) = r.line_index.line_span(&r.text, line0);
-        let line = r.text[ls..le].trim_end_matches('\r');
-        let _ = writeln!(
-            out,
-            "{} {} {}",
-            p.wrap("34", &format!("{:>gutter$}", line0 + 1)),
-            p.wrap("34", "|"),
-            expand_tabs(line)
-        );
-        // Underline the part of this line the span covers.
+        let le = ls + r.text[ls..le].trim_end_matches('\r').len();
+        // The part of this line the span covers.
         let from = d.span.start.max(ls);
-        let to = d.span.end.min(ls + line.len());
+        let to = d.span.end.min(le);
         if to < from {
+            let _ = writeln!(
+                out,
+                "{} {} {}",
+                p.wrap("34", &format!("{:>gutter$}", line0 + 1)),
+                p.wrap("34", "|"),
+                shown(&r.text[ls..floor(&r.text, (ls + 2 * WINDOW).min(le))])
+            );
             continue;
         }
-        let lead: usize = r.text[ls..from].chars().map(width).sum();
-        let marked: usize = r.text[from..to].chars().map(width).sum::<usize>().max(1);
+        // Only a window of the line around it: many findings on one long line must not
+        // print the line once per finding (output quadratic in its length).
+        let ws = floor(&r.text, from.saturating_sub(WINDOW).max(ls));
+        let we = ceil(&r.text, (to + WINDOW).min(le));
+        let before = format!(
+            "{}{}",
+            if ws > ls { "…" } else { "" },
+            shown(&r.text[ws..from])
+        );
+        let marked_text = shown(&r.text[from..to]);
+        let after = format!(
+            "{}{}",
+            shown(&r.text[to..we]),
+            if we < le { "…" } else { "" }
+        );
+        let _ = writeln!(
+            out,
+            "{} {} {before}{marked_text}{after}",
+            p.wrap("34", &format!("{:>gutter$}", line0 + 1)),
+            p.wrap("34", "|"),
+        );
+        let lead: usize = before.chars().map(width).sum();
+        let marked: usize = marked_text.chars().map(width).sum::<usize>().max(1);
         let marks = p.wrap(
             match d.severity {
                 Severity::Error => "1;31",
@@ -257,6 +304,7 @@ mod tests {
             text,
             score: None,
             digest: 0,
+            from_cache: false,
             diagnostics: vec![crate::Diagnostic {
                 rule: crate::rules::RuleId::VagueCommitment,
                 severity: Severity::Error,

@@ -21,12 +21,12 @@ pub fn concise(outcomes: &[Outcome]) -> String {
             let _ = writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}",
-                r.path,
+                super::escape_controls(&r.path),
                 rg.line,
                 rg.column,
                 d.severity.as_str(),
                 d.rule,
-                d.message
+                super::escape_controls(&d.message)
             );
         }
     }

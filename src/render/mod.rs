@@ -29,6 +29,26 @@ pub enum Format {
     Gitlab,
 }
 
+/// `s` safe to print on a terminal: control characters (a newline in a file name, an
+/// ESC sequence in the text) become visible escapes such as `\n` and `\u{1b}`, so that
+/// they can neither forge an output record nor reach the terminal. Tabs stay.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\t' => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// 1-based line and character column of both ends of a diagnostic.
 pub(crate) struct Range {
     pub line: usize,
@@ -97,5 +117,21 @@ pub fn render(format: Format, outcomes: &[Outcome], opts: &HumanOptions) -> Stri
         Format::Github => github(outcomes),
         Format::Rdjson => rdjson(outcomes),
         Format::Gitlab => gitlab(outcomes),
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        assert_eq!(escape_controls("a.md"), "a.md");
+        assert_eq!(escape_controls("a\tb"), "a\tb");
+        assert_eq!(
+            escape_controls("x.md\nfake.md:1:1: error[x] forged"),
+            "x.md\\nfake.md:1:1: error[x] forged"
+        );
+        assert_eq!(escape_controls("\x1b[2J清屏"), "\\u{1b}[2J清屏");
     }
 }

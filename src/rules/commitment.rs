@@ -278,7 +278,23 @@ fn rewrite_clause(
     }
     let rest = &text[cursor..clause.end];
     if frame_at.is_none() && !en {
-        // Only reassurance without a verb (我们保证满意): the frame goes after it.
+        // Only reassurance without a verb (我们保证满意, 旺季也不用担心): the phrase goes
+        // with the fillers and adverbs that leaned on it (请您, 完全, 也), and the frame
+        // takes its place, with 我们 as its subject unless the clause has one.
+        let fillers = filler_forms(lx, false);
+        loop {
+            let t = out.trim_end();
+            match fillers
+                .iter()
+                .find(|f| t.ends_with(f.as_str()) && f.as_str() != "我们")
+            {
+                Some(f) => out.truncate(t.len() - f.len()),
+                None => break,
+            }
+        }
+        if !out.contains("我们") && !out.contains('我') {
+            out.push_str("我们");
+        }
         out.push('将');
         if !has_deadline {
             out.push_str(&format!("在{ZH_DEADLINE}内"));
@@ -418,7 +434,7 @@ pub(crate) fn fixes(
         {
             e.content.push_str(&msg(
                 lang,
-                format!("，{ZH_PROOF}可查"),
+                format!("，并以{ZH_PROOF}为证"),
                 format!("; {EN_PROOF} available on request"),
             ));
         }

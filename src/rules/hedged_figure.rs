@@ -33,7 +33,8 @@
 use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::placeholder::RECORD;
-use crate::document::{has_placeholder, hedged, Document, Lang};
+use crate::document::{has_placeholder, hedged, Act, Cancel, Document, Lang};
+use crate::lexicon::Entry;
 use crate::lexicon::List;
 use crate::{Diagnostic, Severity, Source, Span};
 
@@ -93,6 +94,15 @@ impl PhraseRule for HedgedFigure {
         Source::Pattern
     }
 
+    /// A hedged figure in a step to follow, a courtesy or a hold is still a hedged figure
+    /// (留 1 厘米左右); quotes, advice, questions and requests cancel it as before.
+    fn cancelled_by(&self, reason: Cancel, _e: &Entry) -> bool {
+        !matches!(
+            reason,
+            Cancel::Instruction | Cancel::Courtesy | Cancel::Hold
+        )
+    }
+
     /// The fixes and the model's confidence; and a hedge the lists do not know (差不多,
     /// "give or take"): the model alone.
     fn after_sentence(&self, at: At, first: usize, hits: &[Hit], out: &mut Vec<Diagnostic>) {
@@ -106,7 +116,10 @@ impl PhraseRule for HedgedFigure {
             .map(|h| (h.diag, h.m.span, h.accept.anchor))
             .collect();
         add_fixes(doc, si, &hedges, out);
-        if hits.is_empty() {
+        // A hedged step in an instruction or a request still counts; a question or a
+        // quote does not, nor does courtesy or a hold.
+        let act = cx.act(doc, si);
+        if hits.is_empty() && (act.is_own() || matches!(act, Act::Instruction | Act::Request)) {
             if let Some(v) = verdict.filter(|v| v.flags) {
                 let p = v.probability;
                 let lang = doc.sentences[si].lang;
@@ -115,7 +128,7 @@ impl PhraseRule for HedgedFigure {
                     format!("这句话里的数字或时限被模糊表述软化（模型判断，置信度{p:.2}）：给出确定的数字和凭证"),
                     format!("a figure or deadline in this sentence is softened (model, confidence {p:.2}): state it firmly, with its proof"),
                 );
-                out.push(model_finding(&META, doc, si, p, message));
+                out.push(model_finding(&META, doc, si, v, message));
             }
         }
     }

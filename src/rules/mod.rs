@@ -106,7 +106,34 @@ impl Context<'_> {
             probability: p,
             flags: p >= t,
             vetoes: s.veto_below[signal as usize].is_some_and(|v| p < v),
+            strong: p >= s.strong[signal as usize][usize::from(lang == Lang::En)],
         })
+    }
+
+    /// The act of sentence `si`: its context markers' act when they say it is not the
+    /// writer's own (courtesy, a request, a hold...); else the act head the model is most
+    /// sure of, when that one is over its threshold; else the markers' act.
+    pub fn act(&self, doc: &Document, si: usize) -> crate::document::Act {
+        let lexicon = doc.sentences[si].act;
+        if !lexicon.is_own() {
+            return lexicon;
+        }
+        self.model_act(doc, si).unwrap_or(lexicon)
+    }
+
+    /// The act head the model is most sure of for sentence `si`, when it is over its
+    /// threshold.
+    pub fn model_act(&self, doc: &Document, si: usize) -> Option<crate::document::Act> {
+        let lang = doc.sentences[si].lang;
+        crate::model::signal::ACT_SIGNALS
+            .iter()
+            .filter_map(|&(signal, act)| {
+                self.verdict(si, signal, lang)
+                    .filter(|v| v.flags)
+                    .map(|v| (v.probability, act))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, act)| act)
     }
 }
 

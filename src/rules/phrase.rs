@@ -67,16 +67,24 @@ impl Candidate<'_> {
     }
 }
 
-/// A finding of the model alone on sentence `si`, with its probability `p`.
+/// A finding of the model alone on sentence `si`, with its probability. Below the head's
+/// calibrated strong threshold it is marked one level below the rule's severity (the
+/// engine keeps that step when it applies the configured severity).
 pub(crate) fn model_finding(
     meta: &RuleMeta,
     doc: &Document,
     si: usize,
-    p: f32,
+    v: crate::model::signal::Verdict,
     message: String,
 ) -> Diagnostic {
     let mut d = meta.diagnostic(doc.sentences[si].span, message, Source::Model);
-    d.confidence = Some(p);
+    d.confidence = Some(v.probability);
+    if !v.strong {
+        d.severity = match meta.default_severity {
+            crate::Severity::Error => crate::Severity::Warning,
+            _ => crate::Severity::Info,
+        };
+    }
     d
 }
 

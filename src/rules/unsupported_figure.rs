@@ -60,7 +60,10 @@ impl Rule for UnsupportedFigure {
         for si in 0..doc.sentences.len() {
             let s = &doc.sentences[si];
             // A placeholder for the source is pending: placeholder-left reports it.
+            // Figures in steps to follow, requests, thanks or holds are not the writer's
+            // performance claims (长按10秒, "reply within 7 days").
             if !is_statement(doc, si)
+                || !cx.act(doc, si).is_own()
                 || s.evidence.specific.is_some()
                 || crate::document::has_placeholder(doc.sentence_text(si))
             {

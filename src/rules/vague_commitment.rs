@@ -25,7 +25,7 @@
 //! ## Fix safety
 //! Unsafe fix (`--fix --unsafe-fixes`): the clause becomes a commitment that keeps its own
 //! subject and action, with placeholders for what it lacks, never invented values:
-//! 我们会尽力解决 → 我们将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查;
+//! 我们会尽力解决 → 我们将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证;
 //! "we'll do our best to fix it" → "we will fix it within [TODO: deadline]; [TODO: proof]
 //! available on request". Speed words become the deadline placeholder; effort and intent
 //! words go; a reassurance that stands alone as a clause (请您放心，"Rest assured,") is
@@ -98,6 +98,15 @@ impl PhraseRule for VagueCommitment {
             return None;
         }
         if is_name(doc, m.span.end) || is_past(doc, si, m.span.end, e.lang) {
+            return None;
+        }
+        // A sentence the act heads type as courtesy, a request, a step... is not the
+        // writer's promise (a reassurance is, even when it reads as a request: 请您放心).
+        // Where the markers type it, the driver's clause check decides instead.
+        if e.category != "reassurance"
+            && doc.sentences[si].act.is_own()
+            && cx.model_act(doc, si).is_some_and(|a| !a.is_own())
+        {
             return None;
         }
         // 尽量24小时内: a hedge on a figure is hedged-figure's finding.
@@ -180,6 +189,11 @@ impl PhraseRule for VagueCommitment {
             }
             return;
         }
+        // The model alone judges only the writer's own commitments and claims: never
+        // thanks, apologies, requests, questions, steps or holds.
+        if !cx.act(doc, si).is_own() {
+            return;
+        }
         if let Some(v) = verdict.filter(|v| v.flags) {
             let p = v.probability;
             let message = msg(
@@ -187,10 +201,10 @@ impl PhraseRule for VagueCommitment {
                 format!("这句话像是没有可核查内容的承诺（模型判断，置信度{p:.2}）：写明时限、动作和凭证"),
                 format!("this sentence reads as a promise with nothing checkable (model, confidence {p:.2}): state the deadline, the action and the proof"),
             );
-            let mut d = model_finding(&META, doc, si, p, message);
+            let mut d = model_finding(&META, doc, si, v, message);
             d.suggestion = Some(msg(
                 lang,
-                "改成：我们将在【时限】内【具体动作】，【凭证】可查".into(),
+                "改成：我们将在【时限】内【具体动作】，并以【凭证】为证".into(),
                 "rewrite as: we will [action] within [deadline]; [proof] available on request"
                     .into(),
             ));
@@ -268,15 +282,15 @@ mod tests {
         let cases = [
             (
                 "我们会尽力解决。",
-                "我们将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查。",
+                "我们将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证。",
             ),
             (
                 "收到后尽快处理。",
-                "收到后将在【待补充：时限】内【待补充：具体动作】，【待补充：凭证】可查。",
+                "收到后将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证。",
             ),
             (
                 "我们会尽力解决您的问题，尽快给您答复。",
-                "我们将在【待补充：时限】内解决您的问题，将在【待补充：时限】内给您答复，【待补充：凭证】可查。",
+                "我们将在【待补充：时限】内解决您的问题，将在【待补充：时限】内给您答复，并以【待补充：凭证】为证。",
             ),
             ("请您放心，我们24小时内补发。", "我们24小时内补发。"),
             (
@@ -298,6 +312,23 @@ mod tests {
             assert_eq!(got, want, "{input}");
             assert!(left.is_empty(), "{input} -> {got}: still flagged {left:?}");
         }
+    }
+
+    #[test]
+    fn zh_reassurance_without_a_verb_is_replaced_whole() {
+        // The reassurance goes with the adverbs and fillers that leaned on it; the topic
+        // (旺季) stays; one deadline placeholder per clause.
+        let (got, _) = fixed("旺季也不用担心。");
+        assert_eq!(
+            got,
+            "旺季我们将在【待补充：时限】内【待补充：具体动作】，并以【待补充：凭证】为证。"
+        );
+        let (got, _) = fixed("这一点请您完全放心，我们会尽力解决。");
+        assert!(!got.contains("完全") && !got.contains("请您"), "{got}");
+        for clause in got.split(['，', '。']) {
+            assert!(clause.matches("时限").count() <= 1, "{got}");
+        }
+        assert!(got.starts_with("我们将在【待补充：时限】内"), "{got}");
     }
 
     #[test]

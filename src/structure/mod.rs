@@ -772,6 +772,10 @@ pub(crate) fn sequence_prefix(doc: &Document, lx: &Lexicons, span: Span) -> usiz
         return 0;
     };
     let rest = &text[end..];
+    // "First of all" opens a sentence; it numbers nothing.
+    if rest.trim_start().to_lowercase().starts_with("of all") {
+        return 0;
+    }
     let skipped = rest.len()
         - rest
             .trim_start_matches(|c: char| c.is_whitespace() || "，,：:、".contains(c))
