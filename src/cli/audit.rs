@@ -174,6 +174,7 @@ pub(super) fn audit(args: AuditArgs, term: Terminal) -> Output {
         stdout: out,
         stderr: errors.clone(),
         code: if errors.is_empty() { 0 } else { 2 },
+        ..Default::default()
     }
 }
 
