@@ -421,6 +421,20 @@ impl signal::Scorer for Model {
                 if let Some(h) = heads.head(signal) {
                     t[signal as usize] = [h.threshold_zh, h.threshold_en];
                     v[signal as usize] = h.veto_below;
+                    // Precision first: the model alone flags a vague commitment or a hedged
+                    // figure only from its strong threshold (precision >= 0.95 on the
+                    // validation slice); a head without one never flags alone. Hand-judged
+                    // on replies we did not write, model-only findings at the plain
+                    // threshold were right about a third of the time.
+                    if matches!(
+                        signal,
+                        signal::Signal::VagueCommitment | signal::Signal::HedgedFigure
+                    ) {
+                        t[signal as usize] = [
+                            h.threshold_zh.max(h.strong_zh.unwrap_or(f32::INFINITY)),
+                            h.threshold_en.max(h.strong_en.unwrap_or(f32::INFINITY)),
+                        ];
+                    }
                 }
             }
         }
