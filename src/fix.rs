@@ -123,8 +123,10 @@ pub fn encode_spliced(
         }
         Encoding::Gb18030 | Encoding::Utf16LeNoBom | Encoding::Utf16BeNoBom => (0, original),
     };
-    // The byte length of each character of `old` in `original`.
-    let lens = char_byte_lengths(body, old, encoding)?;
+    // The byte length of each character of `old` in `original`, and whether the file's
+    // line breaks are lone `\r`s that decoding read as `\n` (then inserted text gets them
+    // too).
+    let (lens, cr_lines) = char_byte_lengths(body, old, encoding)?;
     let mut starts = Vec::with_capacity(lens.len() + 1);
     let mut at = bom;
     for l in &lens {
@@ -155,7 +157,11 @@ pub fn encode_spliced(
             similar::DiffTag::Delete => {}
             similar::DiffTag::Insert | similar::DiffTag::Replace => {
                 let text = &new[new_chars[n.start]..new_chars[n.end]];
-                let bytes = encode(text, encoding);
+                let bytes = if cr_lines {
+                    encode(&text.replace('\n', "\r"), encoding)
+                } else {
+                    encode(text, encoding)
+                };
                 // encode() adds the BOM; inside the text it must not.
                 let skip = bom;
                 out.extend_from_slice(&bytes[skip..]);
@@ -166,10 +172,13 @@ pub fn encode_spliced(
 }
 
 /// How many bytes of `body` each character of `text` took, checked by decoding each
-/// character's bytes again; `None` if they do not match.
-fn char_byte_lengths(body: &[u8], text: &str, encoding: Encoding) -> Option<Vec<usize>> {
+/// character's bytes again; `None` if they do not match. A `\n` of `text` may stand for a
+/// `\r` of `body` when all of `text`'s line breaks do (a CR-only file: see
+/// [`crate::input::decode`]); the flag says so.
+fn char_byte_lengths(body: &[u8], text: &str, encoding: Encoding) -> Option<(Vec<usize>, bool)> {
     let mut lens = Vec::with_capacity(text.len());
     let mut at = 0;
+    let mut cr_lines: Option<bool> = None;
     for c in text.chars() {
         let n = match encoding {
             Encoding::Utf8 | Encoding::Utf8Bom => c.len_utf8(),
@@ -189,7 +198,21 @@ fn char_byte_lengths(body: &[u8], text: &str, encoding: Encoding) -> Option<Vec<
             }
         };
         let bytes = body.get(at..at + n)?;
-        let same = if n == 1 && bytes[0] < 0x80 {
+        let same = if c == '\n' {
+            // One byte (or unit) in every encoding here: `\n` as `\n`, or `\r` for a
+            // CR-only file, the same for every line of it.
+            let unit = match encoding {
+                Encoding::Utf16Le | Encoding::Utf16LeNoBom => (bytes[1] == 0).then_some(bytes[0]),
+                Encoding::Utf16Be | Encoding::Utf16BeNoBom => (bytes[0] == 0).then_some(bytes[1]),
+                _ => Some(bytes[0]),
+            };
+            let cr = match unit {
+                Some(b'\n') => false,
+                Some(b'\r') => true,
+                _ => return None,
+            };
+            *cr_lines.get_or_insert(cr) == cr
+        } else if n == 1 && bytes[0] < 0x80 {
             bytes[0] as u32 == c as u32
         } else {
             let dec = match encoding {
@@ -207,7 +230,7 @@ fn char_byte_lengths(body: &[u8], text: &str, encoding: Encoding) -> Option<Vec<
         lens.push(n);
         at += n;
     }
-    (at == body.len()).then_some(lens)
+    (at == body.len()).then_some((lens, cr_lines.unwrap_or(false)))
 }
 
 /// A hash of a file's bytes, to notice that it changed on disk while it was linted.
@@ -280,6 +303,37 @@ mod tests {
             apply("中文", &bad, FixMode::fixes(true)),
             ("中文".to_string(), 0)
         );
+    }
+
+    #[test]
+    fn cr_only_files_are_read_as_lines_and_written_back_with_cr() {
+        for enc in [Encoding::Utf8, Encoding::Utf16Le, Encoding::Gb18030] {
+            let raw = "## 问题\r我们会尽力解决。\r\r第二段。\r";
+            let original = encode(raw, enc);
+            let old = crate::input::decode(&original).unwrap();
+            assert_eq!(old.text, raw.replace('\r', "\n"), "{enc:?}");
+            // A fix that inserts a line break, and one that edits the middle.
+            let new = old
+                .text
+                .replace("尽力解决", "在24小时内补发")
+                .replace("第二段。", "第二段。\n- 新行");
+            let out = encode_spliced(&original, &old.text, &new, enc).expect("maps back");
+            assert_eq!(out, encode(&new.replace('\n', "\r"), enc), "{enc:?}");
+        }
+        // A file with `\n` line ends is untouched by this: a lone `\r` inside a line
+        // stays a `\r`.
+        let lf = "一\r二\n三\n";
+        assert_eq!(crate::input::decode(lf.as_bytes()).unwrap().text, lf);
+        // Mixed: a `\n` in the text that the file holds as `\n` next to one held as `\r`
+        // cannot be mapped back: refused rather than guessed.
+        let mixed_text = "一\n二\n";
+        assert!(encode_spliced(
+            b"\xe4\xb8\x80\r\xe4\xba\x8c\n",
+            mixed_text,
+            "一\n二\n三",
+            Encoding::Utf8
+        )
+        .is_none());
     }
 
     #[test]

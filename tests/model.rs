@@ -316,3 +316,98 @@ fn batched_embeddings_dedupe_and_cache() {
     assert_eq!(first[0], first[2]);
     assert_eq!(&again[..], &first[1..4]);
 }
+
+/// A private copy of the installed model, for tests that damage it.
+fn model_copy() -> tempfile::TempDir {
+    model(); // installs it if needed
+    let src = model::default_model_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        model::install::WEIGHTS,
+        model::install::TOKENIZER,
+        model::install::TOKENIZER_CONFIG,
+        model::install::VOCAB,
+        model::install::MANIFEST,
+    ] {
+        std::fs::copy(src.join(f), tmp.path().join(f)).unwrap();
+    }
+    tmp
+}
+
+fn flip_byte(path: &std::path::Path, at: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let at = at.min(bytes.len() - 1);
+    bytes[at] ^= 0x10;
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn without_checksums(dir: &std::path::Path) {
+    let p = dir.join(model::install::MANIFEST);
+    let mut json: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    json.as_object_mut()
+        .unwrap()
+        .remove(model::install::CRC32_KEY);
+    std::fs::write(&p, serde_json::to_vec(&json).unwrap()).unwrap();
+}
+
+#[test]
+fn a_flipped_byte_in_the_weights_is_reported_at_load() {
+    let dir = model_copy();
+    let device = model::device(DeviceChoice::Cpu).unwrap();
+    // An install made before the checksums existed gets them on its first load.
+    without_checksums(dir.path());
+    assert!(model::Installed::open(dir.path())
+        .unwrap()
+        .recorded_crc32()
+        .is_none());
+    Model::load(dir.path(), &device).expect("an intact copy loads");
+    let sums = model::Installed::open(dir.path())
+        .unwrap()
+        .recorded_crc32()
+        .expect("the first load records the checksums");
+    assert!(sums.contains_key(model::install::WEIGHTS));
+    Model::load(dir.path(), &device).expect("and loads again with them");
+
+    // One flipped bit deep inside the weights (not the header) is caught.
+    let weights = dir.path().join(model::install::WEIGHTS);
+    let len = std::fs::metadata(&weights).unwrap().len() as usize;
+    flip_byte(&weights, len / 2);
+    match Model::load(dir.path(), &device) {
+        Err(model::ModelError::Corrupt { path, message }) => {
+            assert_eq!(path, weights);
+            assert!(message.contains("CRC-32"), "{message}");
+        }
+        Err(e) => panic!("expected a checksum error, got {e}"),
+        Ok(_) => panic!("a damaged weight file loaded without complaint"),
+    }
+    // `model status --verify` fails on it too.
+    let inst = model::Installed::open(dir.path()).unwrap();
+    assert!(model::install::verify(&inst).is_err());
+}
+
+#[test]
+fn a_damaged_vocabulary_is_reported_and_an_unverifiable_old_install_is_refused() {
+    let device = model::device(DeviceChoice::Cpu).unwrap();
+    let dir = model_copy();
+    flip_byte(&dir.path().join(model::install::VOCAB), 1000);
+    assert!(matches!(
+        Model::load(dir.path(), &device),
+        Err(model::ModelError::Corrupt { .. })
+    ));
+    let inst = model::Installed::open(dir.path()).unwrap();
+    assert!(model::install::verify(&inst).is_err());
+
+    // Without recorded sums, damaged weights fail the pinned sha256 instead, and no sums
+    // are recorded for them.
+    let dir = model_copy();
+    without_checksums(dir.path());
+    flip_byte(&dir.path().join(model::install::WEIGHTS), 4096);
+    assert!(matches!(
+        Model::load(dir.path(), &device),
+        Err(model::ModelError::Corrupt { .. })
+    ));
+    assert!(model::Installed::open(dir.path())
+        .unwrap()
+        .recorded_crc32()
+        .is_none());
+}

@@ -446,3 +446,48 @@ fn stdin_has_the_size_limit_and_fix_gives_it_back_unchanged() {
         .code(2)
         .stdout(big);
 }
+
+#[test]
+fn cr_only_line_endings_are_lines_and_survive_a_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mac.md");
+    let cr = FIXABLE.replace('\n', "\r");
+    fs::write(&f, &cr).unwrap();
+    // The figure is on line 3, as in the LF file, not on line 1 of one long line.
+    let out = cmd()
+        .args(["check", "--format", "json"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&out).unwrap();
+    let lines: Vec<u64> = json["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|&l| l == 3),
+        "{lines:?}"
+    );
+    // Fixed in place, every line end is still a lone CR and nothing else moved.
+    cmd()
+        .args(["fix", "--unsafe-fixes"])
+        .arg(&f)
+        .assert()
+        .code(1);
+    assert_eq!(
+        fs::read(&f).unwrap(),
+        FIXED.replace('\n', "\r").into_bytes()
+    );
+    // On stdin too.
+    let out = cmd()
+        .args(["check", "--fix", "--unsafe-fixes", "-"])
+        .write_stdin(cr.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, FIXED.replace('\n', "\r").into_bytes());
+}

@@ -62,7 +62,25 @@ pub enum DecodeError {
 /// valid UTF-8; then GB18030 (a superset of GBK) when the whole file decodes without
 /// error and most of its non-ASCII characters are CJK. Anything else is an error that
 /// names the offset of the first byte that is not valid UTF-8.
+///
+/// A file whose lines end in a lone carriage return (classic Mac OS, some exporters) has
+/// every `\r` read as `\n`, so that it has lines and headings like any other; the two are
+/// one byte each, so every offset stays the same, and a fix written back maps each `\n`
+/// to `\r` again ([`crate::fix::encode_spliced`]).
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let mut d = decode_raw(bytes)?;
+    if is_cr_only(&d.text) {
+        d.text = d.text.replace('\r', "\n");
+    }
+    Ok(d)
+}
+
+/// Line breaks that are all a lone `\r`: at least one `\r`, no `\n`.
+pub fn is_cr_only(text: &str) -> bool {
+    !text.as_bytes().contains(&b'\n') && text.as_bytes().contains(&b'\r')
+}
+
+fn decode_raw(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return match std::str::from_utf8(rest) {
             Ok(s) => Ok(Decoded {

@@ -37,6 +37,9 @@ pub enum ModelError {
     NotInstalled(PathBuf),
     #[error("install failed: {0}")]
     Install(String),
+    /// A model file differs from what was installed (flipped bytes, a truncated copy).
+    #[error("{path}: {message}; run `answerlint model install` to repair the install")]
+    Corrupt { path: PathBuf, message: String },
 }
 
 pub type Result<T> = std::result::Result<T, ModelError>;
@@ -182,7 +185,9 @@ impl Model {
     /// The encoder and tokenizer only: for training heads.
     pub fn load_without_heads(dir: &Path, device: &Device) -> Result<Model> {
         let inst = Installed::open(dir)?;
-        let encoder = Encoder::load(Box::new(inst.map_weights()?), device)?;
+        let weights = inst.map_weights()?;
+        inst.check_loaded(install::WEIGHTS, &weights)?;
+        let encoder = Encoder::load(Box::new(weights), device)?;
         let vocab = inst.vocab()?;
         Ok(Model {
             encoder,
