@@ -76,7 +76,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 }
 
 /// Line breaks that are all a lone `\r`: at least one `\r`, no `\n`.
-pub fn is_cr_only(text: &str) -> bool {
+fn is_cr_only(text: &str) -> bool {
     !text.as_bytes().contains(&b'\n') && text.as_bytes().contains(&b'\r')
 }
 

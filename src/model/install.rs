@@ -109,6 +109,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
 #[derive(Debug, Clone)]
 pub struct Installed {
     pub dir: PathBuf,
+    /// The CRC-32 sums each load checks against, read (or, for an older install,
+    /// computed after the sha256 check) once per [`Installed`].
+    sums: std::sync::OnceLock<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Installed {
@@ -122,6 +125,7 @@ impl Installed {
         }
         Ok(Installed {
             dir: dir.to_path_buf(),
+            sums: std::sync::OnceLock::new(),
         })
     }
 
@@ -137,20 +141,14 @@ impl Installed {
     /// pinned sha256 sums have been verified; where the manifest cannot be rewritten the
     /// sha256 check simply runs again next time.
     pub fn check_loaded(&self, file: &str, bytes: &[u8]) -> Result<()> {
-        let recorded = match self.recorded_crc32() {
+        let recorded = match self.sums.get() {
             Some(r) => r,
             None => {
-                verify_pinned(&self.dir)?;
-                let sums = checksums(&self.dir)?;
-                let m = self.dir.join(MANIFEST);
-                let text = std::fs::read(&m).map_err(|e| io_err(&m, e))?;
-                let mut json: serde_json::Value = serde_json::from_slice(&text)
-                    .map_err(|e| ModelError::Invalid(format!("{}: {e}", m.display())))?;
-                if let Some(obj) = json.as_object_mut() {
-                    obj.insert(CRC32_KEY.to_string(), sums.clone());
-                    let _ = write_manifest(&self.dir, &json);
-                }
-                sums.as_object().cloned().unwrap_or_default()
+                let r = match self.recorded_crc32() {
+                    Some(r) => r,
+                    None => self.record_crc32()?,
+                };
+                self.sums.get_or_init(|| r)
             }
         };
         let Some(want) = recorded.get(file).and_then(|v| v.as_str()) else {
@@ -166,6 +164,22 @@ impl Installed {
             });
         }
         Ok(())
+    }
+
+    /// For a manifest without sums: verifies the pinned sha256 sums, computes the CRC-32
+    /// sums and writes them into the manifest (best effort).
+    fn record_crc32(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        verify_pinned(&self.dir)?;
+        let sums = checksums(&self.dir)?;
+        let m = self.dir.join(MANIFEST);
+        let text = std::fs::read(&m).map_err(|e| io_err(&m, e))?;
+        let mut json: serde_json::Value = serde_json::from_slice(&text)
+            .map_err(|e| ModelError::Invalid(format!("{}: {e}", m.display())))?;
+        if let Some(obj) = json.as_object_mut() {
+            obj.insert(CRC32_KEY.to_string(), sums.clone().into());
+            let _ = write_manifest(&self.dir, &json);
+        }
+        Ok(sums)
     }
 
     pub fn weights_path(&self) -> PathBuf {
@@ -421,7 +435,7 @@ fn install_into(
             "from": format!("{}=={} ({})", s.package, s.version, s.member),
         })).collect::<Vec<_>>(),
     });
-    manifest[CRC32_KEY] = checksums(dir)?;
+    manifest[CRC32_KEY] = checksums(dir)?.into();
     write_manifest(dir, &manifest)?;
     step("installed");
     Installed::open(dir)
@@ -429,9 +443,9 @@ fn install_into(
 
 /// The manifest key holding the CRC-32 of each file the model reads at load, recorded at
 /// install (or, for an install made before it existed, on the first load after verifying
-/// the pinned sha256 sums): a check cheap enough to run on every load (about 10 ms for the
-/// 72 MB of weights), so that a flipped byte is reported instead of silently changing
-/// the findings.
+/// the pinned sha256 sums): one pass over bytes the load reads anyway, cheap enough to run
+/// on every load, so that a flipped byte is reported instead of silently changing the
+/// findings.
 pub const CRC32_KEY: &str = "crc32";
 
 /// The files checked at load.
@@ -442,14 +456,14 @@ pub fn crc32_hex(bytes: &[u8]) -> String {
     format!("{:08x}", crc32fast::hash(bytes))
 }
 
-fn checksums(dir: &Path) -> Result<serde_json::Value> {
+fn checksums(dir: &Path) -> Result<serde_json::Map<String, serde_json::Value>> {
     let mut map = serde_json::Map::new();
     for f in CHECKED {
         let p = dir.join(f);
         let bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
         map.insert(f.to_string(), crc32_hex(&bytes).into());
     }
-    Ok(serde_json::Value::Object(map))
+    Ok(map)
 }
 
 fn write_manifest(dir: &Path, manifest: &serde_json::Value) -> Result<()> {
