@@ -189,8 +189,10 @@ pub fn three_tier(
         let t = s.span.slice(text).to_lowercase();
         s.deadline.is_none() && COURTESY.iter().any(|w| t.contains(w))
     };
-    let mut usable: Vec<&Step> = steps
-        .iter()
+    // Steps attached to the chain (a track record, a conditional escalation) follow the
+    // tiers as written.
+    let attached: Vec<Span> = steps.iter().filter(|s| !s.tier).map(|s| s.span).collect();
+    let mut usable: Vec<&Step> = Step::tiers(steps)
         .filter(|s| s.action || s.deadline.is_some() || s.vague_timing.is_some() || list_item(s))
         .filter(|s| !courtesy(s))
         .collect();
@@ -219,6 +221,7 @@ pub fn three_tier(
     let mut covered: Vec<Span> = usable.iter().map(|s| s.span).collect();
     covered.sort_by_key(|s| s.start);
     let mut lead: Vec<String> = Vec::new();
+    let mut trail: Vec<String> = Vec::new();
     for &si in &answer {
         let s = doc.sentences[si].span;
         let mut at = s.start;
@@ -242,7 +245,14 @@ pub fn three_tier(
                 if !t.ends_with(['。', '！', '？', '.', '!', '?', '…']) {
                     t.push(if en { '.' } else { '。' });
                 }
-                lead.push(t);
+                if attached
+                    .iter()
+                    .any(|a| a.start <= p.start && p.start < a.end)
+                {
+                    trail.push(t);
+                } else {
+                    lead.push(t);
+                }
             }
         }
     }
@@ -326,6 +336,11 @@ pub fn three_tier(
         }
         out.push_str(&marker.nth(i));
         out.push_str(t);
+    }
+    if !trail.is_empty() {
+        out.push_str(newline);
+        out.push_str(newline);
+        out.push_str(&trail.join(if en { " " } else { "" }));
     }
     Some(Edit {
         start,

@@ -260,10 +260,11 @@ fn section_types(text: &str, with_model: bool) -> Vec<String> {
 }
 
 #[test]
-fn the_model_types_questions_the_topic_words_miss() {
-    // Questions without any `topics` word (none of these is a prototype question).
+fn question_types_do_not_depend_on_the_model() {
+    // Questions without any `topics` word stay "other" either way: the model types no
+    // question (see Linter::model_pass), so the structure checks are the same.
     let script = "\
-## 顾客说耳机左边没声音了，你们怎么回他？
+## 顾客说耳机左边不响了，你们怎么回他？
 
 2小时内回复。
 
@@ -283,15 +284,7 @@ Our return rate is 1.1%, see the back-office screenshot.
         section_types(script, false),
         ["other", "other", "other", "other"]
     );
-    assert_eq!(
-        section_types(script, true),
-        [
-            "quality-complaint",
-            "core-strength",
-            "supply-chain",
-            "other"
-        ]
-    );
+    assert_eq!(section_types(script, true), section_types(script, false));
 }
 
 /// `embed_batched` embeds each distinct text once and serves repeats from its cache: the

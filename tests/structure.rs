@@ -127,5 +127,58 @@ fn sections_carry_types_lines_and_sub_scores() {
         + s.dimensions.operations
         + s.dimensions.compliance
         + s.dimensions.brand;
-    assert!((sum - s.total).abs() <= 0.6, "{sum} vs {}", s.total);
+    let total = 100.0 * sum / s.covered_weight;
+    assert!((total - s.total).abs() <= 1.0, "{total} vs {}", s.total);
+}
+
+/// A script that answers two dimensions well: the other two are "not covered" (listed,
+/// worth nothing, out of the total), not a failing grade; missing-dimension says so once.
+#[test]
+fn dimensions_not_covered_are_apart_from_weak_ones() {
+    let text = "## 请介绍你们的供应链。\n\n自有工厂月产能3万件（验厂报告BV-2025-0311），SKU数量126个（ERP导出，附件1），主要OEM客户为两家欧洲家居品牌（合同编号HT-2024-017）。\n\n## 买家投诉收纳箱开裂怎么办？\n\n1. 2小时内客服致歉并登记工单，工单号发给买家。\n2. 24小时内从海外仓补发，运单号同步到工单。\n3. 7天内对同批次抽检，出具质检报告（QC-0917）。\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.md");
+    std::fs::write(&path, text).unwrap();
+    let r = lint(&path);
+    let s = r.score.expect("a score");
+    assert_eq!(s.not_covered, vec!["compliance", "brand"]);
+    assert_eq!(s.covered_weight, 65.0);
+    assert_eq!(s.dimensions.compliance, 0.0);
+    assert!(s.total >= 70.0, "two strong answers scored {}", s.total);
+    let md: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == "missing-dimension")
+        .collect();
+    assert_eq!(md.len(), 1, "{md:?}");
+    assert!(md[0].message.contains("合规风控") && md[0].message.contains("品牌与知识产权"));
+    // The same script with a weak compliance answer: covered now, and it lowers the total.
+    let weak = format!("{text}\n## 合规方面做得怎么样？\n\n我们非常重视合规，请放心。\n");
+    let path = dir.path().join("three.md");
+    std::fs::write(&path, weak).unwrap();
+    let s3 = lint(&path).score.expect("a score");
+    assert_eq!(s3.not_covered, vec!["brand"]);
+    assert!(s3.total < s.total, "{} vs {}", s3.total, s.total);
+}
+
+/// "TRAILPEAK trademark is registered in the US" names the registered-trademark item.
+#[test]
+fn key_items_are_seen_in_other_word_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("brand.md");
+    std::fs::write(
+        &path,
+        "## Tell us about your brand.\n\nThe TRAILPEAK trademark is registered in the US (reg. no. 7102334).\n\n## How do you ship?\n\nBy sea to our Texas warehouse.\n",
+    )
+    .unwrap();
+    let r = lint(&path);
+    let md: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == "missing-dimension")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(md.len(), 1);
+    assert!(!md[0].contains("registered trademark"), "{}", md[0]);
+    assert!(md[0].contains("brand website"), "{}", md[0]);
 }

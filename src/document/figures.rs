@@ -52,6 +52,12 @@ impl Figure {
             FigureKind::Plain => false,
         }
     }
+
+    /// A deadline (24小时内发货, "within 1 business day"): a figure the writer commits to,
+    /// which needs its source as a business figure does where it is a policy.
+    pub fn is_commitment(&self) -> bool {
+        self.kind == FigureKind::Duration && self.deadline
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -528,9 +534,14 @@ fn read_figure(
             }
         }
     }
-    // Unit.
+    // Unit, after spaces or an English hyphen (an 18-month warranty, a 4.8-star rating).
     let rest = &s[end..];
-    let skip = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+    let skip = if rest.starts_with('-') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+    {
+        1
+    } else {
+        rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len()
+    };
     let rest2 = &rest[skip..];
     let lower = rest2
         .get(..rest2.len().min(16))

@@ -46,10 +46,12 @@ pub enum List {
     MeasureWord,
     CertifiedMark,
     DeadlineHedge,
+    ChainExtra,
+    PriceWord,
 }
 
 impl List {
-    pub const ALL: [List; 33] = [
+    pub const ALL: [List; 35] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -83,6 +85,8 @@ impl List {
         List::MeasureWord,
         List::CertifiedMark,
         List::DeadlineHedge,
+        List::ChainExtra,
+        List::PriceWord,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -129,6 +133,8 @@ impl List {
             List::MeasureWord => "measure-word",
             List::CertifiedMark => "certified-mark",
             List::DeadlineHedge => "deadline-hedge",
+            List::ChainExtra => "chain-extra",
+            List::PriceWord => "price-word",
         }
     }
 
@@ -180,6 +186,8 @@ impl List {
                 "brand-ip",
                 "returns",
                 "customs",
+                "service",
+                "logistics",
             ],
             List::Coverage => &[
                 "sc-footage",
@@ -224,6 +232,8 @@ impl List {
             List::MeasureWord => &["measure"],
             List::CertifiedMark => &["mark"],
             List::DeadlineHedge => &["hedge"],
+            List::ChainExtra => &["record", "condition"],
+            List::PriceWord => &["price"],
         }
     }
 
@@ -295,6 +305,8 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "measure-word",
     "zh" / "certified-mark",
     "zh" / "deadline-hedge",
+    "zh" / "chain-extra",
+    "zh" / "price-word",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -323,6 +335,8 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "speaker-label",
     "en" / "certified-mark",
     "en" / "deadline-hedge",
+    "en" / "chain-extra",
+    "en" / "price-word",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -123,12 +123,16 @@ fn score_table(out: &mut String, p: &Paint, r: &FileReport, s: &Score) {
     let dims: Vec<String> = Dimension::ALL
         .iter()
         .map(|d| {
-            format!(
-                "{} {:.1}/{}",
-                d.name(crate::document::Lang::En),
-                s.dimensions.get(*d),
-                d.weight()
-            )
+            if s.covers(*d) {
+                format!(
+                    "{} {:.1}/{}",
+                    d.name(crate::document::Lang::En),
+                    s.dimensions.get(*d),
+                    d.weight()
+                )
+            } else {
+                format!("{} not covered", d.name(crate::document::Lang::En))
+            }
         })
         .collect();
     let _ = writeln!(

@@ -20,7 +20,7 @@ pub(super) fn top_rules(f: &FileSummary, n: usize) -> Vec<(&str, usize)> {
     let mut v: Vec<(&str, usize)> = f
         .counts
         .iter()
-        .filter(|&(_, &c)| c > 0)
+        .filter(|&(id, &c)| c > 0 && !super::stats::script_level(id))
         .map(|(id, &c)| (id.as_str(), c))
         .collect();
     v.sort_by_key(|&(_, c)| std::cmp::Reverse(c));
@@ -565,6 +565,14 @@ fn file_detail(out: &mut String, f: &FileSummary) {
     if !f.dimensions.is_empty() {
         out.push_str("<h3>Dimensions</h3>\n<ul class=\"dims\">\n");
         for (name, pts, of) in &f.dimensions {
+            if f.not_covered.contains(name) {
+                w!(
+                    out,
+                    "<li><span>{}</span><span class=\"mono notcovered\">not covered</span></li>\n",
+                    escape(name)
+                );
+                continue;
+            }
             let (p, o) = (fmt_num(*pts), fmt_num(*of));
             w!(
                 out,

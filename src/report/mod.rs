@@ -38,6 +38,8 @@ pub struct FileSummary {
     /// Points per dimension: (name, points, out of), in the order supply chain,
     /// operations, compliance, brand.
     pub dimensions: Vec<(String, f64, f64)>,
+    /// Names of the dimensions the script does not cover (shown as such, not as 0 points).
+    pub not_covered: Vec<String>,
     /// Findings per rule id (rules with none left out).
     pub counts: BTreeMap<String, usize>,
     pub errors: usize,
@@ -170,6 +172,11 @@ pub fn summarize(outcome: &crate::engine::Outcome, max_diagnostics: usize) -> Fi
                     d.weight(),
                 )
             })
+            .collect();
+        s.not_covered = crate::structure::Dimension::ALL
+            .iter()
+            .filter(|&&d| !score.covers(d))
+            .map(|d| d.name(crate::document::Lang::En).to_string())
             .collect();
         let mut worst: Vec<_> = score.sections.iter().collect();
         worst.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.line.cmp(&b.line)));

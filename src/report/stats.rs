@@ -33,10 +33,17 @@ pub(crate) fn worst_first(files: &[FileSummary]) -> Vec<&FileSummary> {
 
 /// Findings per rule over all files, most first; ties in the registry's order, then rules
 /// the registry does not list by id. Rules without findings are left out.
+/// A script-level rule (missing-dimension: one finding per script, which the dimension
+/// table already shows): left out of the rule chart and a file's top rules, where it would
+/// stand first for every file and hide what differs between them.
+pub(crate) fn script_level(id: &str) -> bool {
+    id == crate::diagnostic::RuleId::MissingDimension.as_str()
+}
+
 pub(crate) fn rule_totals(r: &Report) -> Vec<(String, usize)> {
     let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &r.files {
-        for (id, n) in &f.counts {
+        for (id, n) in f.counts.iter().filter(|(id, _)| !script_level(id)) {
             *totals.entry(id.as_str()).or_default() += n;
         }
     }

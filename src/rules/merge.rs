@@ -9,6 +9,11 @@
 //!   absolute guarantee is unverifiable-claim's finding, and one sentence-wide finding
 //!   over it would say the same thing twice. Decided on the phrase, not on
 //!   unverifiable-claim's finding, so that it holds with that rule turned off.
+//! - A hedged figure without a source (一般3天左右发货, "about 2%") is one problem with
+//!   two sides: hedged-figure's finding names both ("...; it has no source either") and
+//!   unsupported-figure's finding on that one figure is dropped. Where unsupported-figure
+//!   covers more figures of the sentence, or hedged-figure did not fire (turned off, or
+//!   the model cleared the hedge), unsupported-figure's finding stays.
 //!
 //! Decisions that are part of what one rule matches stay with that rule and are noted
 //! there: vague-commitment leaves a hedge right before a figure (尽量24小时内) to
@@ -28,7 +33,41 @@ pub fn merge(doc: &Document, buffers: Vec<(RuleId, Vec<Diagnostic>)>) -> Vec<Dia
         }
         all.append(&mut buf);
     }
+    join_hedged_unsourced(&mut all);
     all
+}
+
+/// The hedged-figure finding that covers the figure of a one-figure unsupported-figure
+/// finding takes its "no source" and the latter goes (see the module docs).
+fn join_hedged_unsourced(all: &mut Vec<Diagnostic>) {
+    let mut drop = vec![false; all.len()];
+    for u in 0..all.len() {
+        let d = &all[u];
+        let single = d.fixes.first().is_none_or(|f| f.edits.len() <= 1);
+        if d.rule != RuleId::UnsupportedFigure || !single {
+            continue;
+        }
+        let Some(h) = (0..all.len()).find(|&h| {
+            all[h].rule == RuleId::HedgedFigure
+                && all[h].source != Source::Model
+                && all[h].span.contains(d.span)
+        }) else {
+            continue;
+        };
+        // The message's language: hedged-figure quotes with 「」 in Chinese.
+        let zh = all[h].message.starts_with('「');
+        all[h].message.push_str(if zh {
+            "；同一句里也没有出处"
+        } else {
+            "; it has no source in the sentence either"
+        });
+        drop[u] = true;
+    }
+    let mut i = 0;
+    all.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
 }
 
 /// Whether the sentence a model-only finding covers holds an unverifiable-claim phrase.

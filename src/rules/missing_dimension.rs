@@ -2,9 +2,11 @@
 //!
 //! ## What it flags
 //! Script level: which of the examiner's four dimensions, and which of their key items,
-//! the answers never mention. One diagnostic per dimension with gaps, on the script's
-//! first line; only for a whole interview script (two questions or more), not a single
-//! answer or a customer-service thread:
+//! the answers never mention. One diagnostic per script, on its first line, naming the
+//! dimensions not covered at all and then the items missing from the covered ones; only
+//! for a whole interview script (two questions or more), not a single answer or a
+//! customer-service thread. The readiness score shows the same as "not covered" in its
+//! table, and the batch report leaves this rule out of its rule chart:
 //! - supply-chain authenticity (35%): factory or warehouse footage, SKU count, monthly
 //!   capacity, main OEM clients, consistency with the business licence, brand
 //!   authorisation letters;
@@ -63,6 +65,8 @@ impl Rule for MissingDimension {
         }
         let span = doc.sentences.first().map_or(Span::new(0, 0), |s| s.span);
         let en = script.lang == Lang::En;
+        let mut absent: Vec<String> = Vec::new();
+        let mut gaps: Vec<String> = Vec::new();
         for d in Dimension::ALL {
             let missing: Vec<&str> = d
                 .items()
@@ -80,18 +84,43 @@ impl Rule for MissingDimension {
                     .any(|s| s.kind.dimension() == Some(d));
             let name = d.name(script.lang);
             let w = d.weight();
-            let message = match (en, all) {
-                (false, true) => {
-                    format!("脚本没有涉及「{name}」（权重{w}%）：{}", missing.join("、"))
-                }
-                (false, false) => format!("「{name}」（权重{w}%）还缺：{}", missing.join("、")),
-                (true, true) => format!(
-                    "the script never covers {name} ({w}%): {}",
-                    missing.join(", ")
-                ),
-                (true, false) => format!("{name} ({w}%) still lacks: {}", missing.join(", ")),
-            };
-            out.push(META.diagnostic(span, message, Source::Structure));
+            if all {
+                absent.push(if en {
+                    format!("{name} ({w}%)")
+                } else {
+                    format!("「{name}」（权重{w}%）")
+                });
+            } else {
+                gaps.push(if en {
+                    format!("{name}: {}", missing.join(", "))
+                } else {
+                    format!("「{name}」缺{}", missing.join("、"))
+                });
+            }
         }
+        if absent.is_empty() && gaps.is_empty() {
+            return;
+        }
+        let mut parts = Vec::new();
+        if !absent.is_empty() {
+            parts.push(if en {
+                format!("not covered: {}", absent.join(", "))
+            } else {
+                format!("没有涉及{}", absent.join("、"))
+            });
+        }
+        if !gaps.is_empty() {
+            parts.push(if en {
+                format!("still lacking: {}", gaps.join("; "))
+            } else {
+                format!("还缺：{}", gaps.join("；"))
+            });
+        }
+        let message = if en {
+            format!("examiner's dimensions: {}", parts.join("; "))
+        } else {
+            format!("考官维度：{}", parts.join("；"))
+        };
+        out.push(META.diagnostic(span, message, Source::Structure));
     }
 }

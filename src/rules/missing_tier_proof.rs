@@ -54,7 +54,7 @@ impl Rule for MissingTierProof {
                 continue;
             }
             let lang = sec.lang(doc);
-            for s in sec.steps(doc, cx.lexicons) {
+            for s in crate::structure::Step::tiers(sec.steps(doc, cx.lexicons)) {
                 if s.deadline.is_none() || !s.action || s.proof || s.pending {
                     continue;
                 }

@@ -157,9 +157,9 @@ impl Rule for MissingTiers {
             if sec.kind != SectionType::QualityComplaint {
                 continue;
             }
-            let steps = sec.steps(doc, cx.lexicons);
+            let tiers: Vec<Step> = Step::tiers(sec.steps(doc, cx.lexicons)).cloned().collect();
             let lang = sec.lang(doc);
-            let found = problems(doc, steps, lang);
+            let found = problems(doc, &tiers, lang);
             if found.is_empty() {
                 continue;
             }

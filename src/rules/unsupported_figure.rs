@@ -7,7 +7,12 @@
 //! 检测报告, ERP导出, 附件3, "contract no. ...", "invoice", "screenshot", "Appendix 4".
 //! A generic source (据内部统计, 数据显示, "studies show", "customer feedback") does not
 //! count, and the message says so. Dates, clock times, phone numbers, ids, model names,
-//! list numbers and deadlines (24小时内, "within 48 hours") are not business figures.
+//! list numbers, prices and discounts (售价29.99美元, "10% off": a `price-word` in the
+//! sentence) are not business figures, and an indefinite amount (好几百个) is
+//! vague-quantity's finding. A deadline the writer commits to (我们承诺三个工作日内退款,
+//! "We dispatch every order within 1 business day") is a figure that needs its source
+//! too, except in a complaint answer, whose tiers missing-tier-proof checks, and in a
+//! sentence about the reader's own order ("Your replacement will arrive in 4 days").
 //!
 //! ## Why it matters
 //! The data-anchor method: a figure without its source is a claim the examiner cannot
@@ -18,10 +23,12 @@
 //!     我们的退货率只有1.2%。
 //!     据内部统计，复购率达到35%。          (a generic source)
 //!     We ship 1,200 orders a day.
+//!     我们承诺签收退货后三个工作日内退款。  (a committed deadline)
 //! Not flagged:
 //!     退货率1.2%（后台截图见附件3），低于类目平均的3.5%。
 //!     Monthly output is 50,000 units (ERP export, Appendix 2).
 //!     我们在2024年3月开店。                 (a date)
+//!     这款台灯的售价是29.99美元。           (a price)
 //!
 //! ## Fix safety
 //! Unsafe fix (`--fix --unsafe-fixes`): a placeholder right after each
@@ -35,7 +42,9 @@
 use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::placeholder::SOURCE;
-use crate::document::{Document, Figure, Lang};
+use crate::document::{Document, Figure, FigureKind, Lang};
+use crate::lexicon::{Lexicons, List};
+use crate::structure::SectionType;
 use crate::{Diagnostic, Severity, Source};
 
 use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
@@ -69,21 +78,39 @@ impl Rule for UnsupportedFigure {
             {
                 continue;
             }
-            // Evidence the lists miss ("the numbers are in the export we sent"), or figures
-            // the model is sure are not business figures.
+            // Evidence the lists miss ("the numbers are in the export we sent").
             if cx
                 .verdict(si, Signal::Evidence, s.lang)
                 .is_some_and(|v| v.flags)
-                || cx
-                    .verdict(si, Signal::BusinessFigure, s.lang)
-                    .is_some_and(|v| v.vetoes)
             {
                 continue;
             }
+            // Figures the model is sure are not business figures; its head was trained on
+            // performance figures, so a committed deadline is not its to clear.
+            let vetoed = cx
+                .verdict(si, Signal::BusinessFigure, s.lang)
+                .is_some_and(|v| v.vetoes);
+            // A deadline the writer commits to outside a complaint answer (whose tiers
+            // missing-tier-proof checks), and not one customer's own estimate.
+            let reader = to_the_reader(doc.sentence_text(si));
+            let commits = !in_complaint_answer(cx, si) && !reader;
+            // An indefinite amount (好几百个, "hundreds of") is vague-quantity's finding.
+            let indefinite: Vec<crate::Span> = doc
+                .sentence_matches(si)
+                .iter()
+                .filter(|m| {
+                    m.list == List::VagueQuantity && !cx.lexicons.entry(m.entry).is_exception()
+                })
+                .map(|m| m.span)
+                .collect();
+            let price = is_price(doc, cx.lexicons, si);
             let figures: Vec<_> = doc
                 .sentence_figures(si)
                 .iter()
-                .filter(|f| f.is_business())
+                .filter(|f| (f.is_business() && !vetoed) || (commits && f.is_commitment()))
+                .filter(|f| !indefinite.iter().any(|v| v.overlaps(f.span)))
+                .filter(|f| !(price && matches!(f.kind, FigureKind::Money | FigureKind::Percent)))
+                .filter(|f| !(reader && f.kind == FigureKind::Duration))
                 .filter(|f| doc.cancel_reason(cx.lexicons, si, f.span).is_none())
                 .collect();
             let Some(first) = figures.first() else {
@@ -92,7 +119,12 @@ impl Rule for UnsupportedFigure {
             let figure = first.span.slice(&doc.text);
             let more = figures.len() - 1;
             let lang = s.lang;
+            let promise = !first.is_business();
             let mut message = match (more, lang) {
+                (0, Lang::En) if promise => format!(
+                    "the committed deadline \"{figure}\" has no evidence in the same sentence"
+                ),
+                (0, Lang::Zh) if promise => format!("承诺的时限「{figure}」在同一句里没有出处"),
                 (0, Lang::En) => {
                     format!("figure \"{figure}\" has no evidence in the same sentence")
                 }
@@ -143,6 +175,47 @@ impl Rule for UnsupportedFigure {
     }
 }
 
+/// Whether sentence `si` is in the answer of a complaint section.
+fn in_complaint_answer(cx: &Context, si: usize) -> bool {
+    cx.script
+        .sections
+        .iter()
+        .any(|sec| sec.kind == SectionType::QualityComplaint && sec.answer.contains(&si))
+}
+
+/// Whether a sentence speaks of the reader's own case (您的包裹, "Your replacement will
+/// arrive in 4 days"): an estimate for one order, not a policy.
+fn to_the_reader(text: &str) -> bool {
+    let t = text.trim_start();
+    ["您", "你的", "你们的订单"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        || t.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("your "))
+}
+
+/// Whether the sentence prices something (售价, 优惠券, "on sale for", "coupon"): its money
+/// is a price, not a business figure.
+fn is_price(doc: &Document, lx: &Lexicons, si: usize) -> bool {
+    let text = doc.sentence_text(si);
+    let lower = text.to_ascii_lowercase();
+    lx.words(List::PriceWord).any(|e| {
+        let w = e.phrase.to_ascii_lowercase();
+        if e.lang != Lang::En {
+            return text.contains(e.phrase.as_str());
+        }
+        lower.match_indices(&w).any(|(i, _)| {
+            lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphanumeric())
+                && lower[i + w.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    })
+}
+
 /// Where a figure's source placeholder goes: after the figure, or after a hedge that
 /// follows it (40%左右), so that hedged-figure's fix can remove the hedge in the same round.
 fn after_hedge(doc: &Document, lx: &crate::lexicon::Lexicons, si: usize, f: &Figure) -> usize {
@@ -152,7 +225,15 @@ fn after_hedge(doc: &Document, lx: &crate::lexicon::Lexicons, si: usize, f: &Fig
         .filter(|m| crate::document::hedged(doc, lx, m).is_some_and(|h| h.span == f.span))
         .map(|m| m.span.end)
         .next()
-        .unwrap_or(f.span.end)
+        .unwrap_or_else(|| {
+            // A deadline keeps its mark: 7天内（来源：…）, not 7天（来源：…）内.
+            let rest = &doc.text[f.span.end..];
+            let mark = ["以内", "之内", "内"]
+                .iter()
+                .find(|m| f.is_commitment() && rest.starts_with(**m))
+                .map_or(0, |m| m.len());
+            f.span.end + mark
+        })
 }
 
 #[cfg(test)]
@@ -240,9 +321,65 @@ mod tests {
     }
 
     #[test]
-    fn evidence_dates_and_deadlines_pass() {
+    fn evidence_and_dates_pass() {
         assert!(flagged(&UnsupportedFigure, "退货率1.2%（后台截图见附件3）。").is_empty());
         assert!(flagged(&UnsupportedFigure, "我们在2024年3月开店。").is_empty());
-        assert!(flagged(&UnsupportedFigure, "我们在24小时内发货。").is_empty());
+        assert!(flagged(
+            &UnsupportedFigure,
+            "所有订单付款后48小时内发货，时效规则见后台截图。"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn committed_deadlines_need_a_source_outside_complaint_tiers() {
+        for (text, figure) in [
+            ("我们承诺签收退货后三个工作日内退款。", "三个工作日"),
+            ("换货在10个工作日内完成。", "10个工作日"),
+            (
+                "We dispatch every order within 1 business day.",
+                "1 business day",
+            ),
+        ] {
+            let d = crate::rules::testing::diagnostics(&UnsupportedFigure, text);
+            assert_eq!(d.len(), 1, "{text}: {d:?}");
+            let flagged = d[0].span.slice(text);
+            assert!(flagged.contains(figure), "{flagged:?}");
+            assert!(
+                d[0].message.contains("承诺的时限") || d[0].message.contains("committed deadline"),
+                "{}",
+                d[0].message
+            );
+        }
+        // A tier of a complaint answer: its proof is missing-tier-proof's to ask for.
+        let tier = "问：买家投诉杯子破损怎么办？\n答：我们24小时内补发新杯子。\n";
+        assert!(flagged(&UnsupportedFigure, tier).is_empty());
+        // One buyer's own estimate is no policy; an instruction is no claim.
+        assert!(flagged(
+            &UnsupportedFigure,
+            "Your replacement will arrive in 4 days."
+        )
+        .is_empty());
+        assert!(flagged(&UnsupportedFigure, "请给这位买家补发1个充电头。").is_empty());
+    }
+
+    #[test]
+    fn prices_and_indefinite_amounts_are_not_unsupported_figures() {
+        for text in [
+            "这款台灯的售价是29.99美元。",
+            "新客户下单可以使用5美元的优惠券。",
+            "Use coupon code SAVE10 to get 10% off your first order.",
+            "This week the jacket is on sale for 49 euros.",
+            // vague-quantity's finding, not a second one here.
+            "我们有好几百个老客户。",
+            "We work with hundreds of clients.",
+        ] {
+            assert!(flagged(&UnsupportedFigure, text).is_empty(), "{text}");
+        }
+        // Money that is a business figure still needs its source.
+        assert_eq!(
+            flagged(&UnsupportedFigure, "去年销售额为187万美元。").len(),
+            1
+        );
     }
 }

@@ -8,8 +8,9 @@
 //! name, a location or an identifier.
 //!
 //!
-//! Section level: an answer to a logistics-delay question (peak season, 物流延误) with
-//! no contract or agreement identifier, no named backup carrier, or no safety-stock
+//! Section level: an answer to a logistics-delay question (peak season, 物流延误: a delay
+//! word of the `topics` lexicon, not a general logistics word such as 头程 or "carrier")
+//! with no contract or agreement identifier, no named backup carrier, or no safety-stock
 //! figure; one diagnostic on the question says which are missing.
 //!
 //! ## Why it matters
@@ -148,7 +149,7 @@ impl PhraseRule for UnverifiablePlan {
 
     fn after_document(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
         for sec in &cx.script.sections {
-            if sec.kind == SectionType::LogisticsDelay {
+            if sec.kind == SectionType::LogisticsDelay && sec.delay {
                 check_delay_plan(doc, cx, sec, out);
             }
         }

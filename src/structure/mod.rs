@@ -248,6 +248,13 @@ pub struct Section {
     pub anchor: Span,
     /// The question is a buyer's message (a customer-service thread).
     pub buyer: bool,
+    /// The `topics` lexicon typed the section (or found it service-level). When false the
+    /// section is `Other` for want of evidence ("unsure"): no type-specific rule runs.
+    pub typed: bool,
+    /// A logistics section about delays (延误, 旺季, "peak season": the `logistics-delay`
+    /// words, not the general `logistics` ones such as 头程) in its question, or in its
+    /// answer when it has no question words: the plan check of unverifiable-plan.
+    pub delay: bool,
     /// The answer's steps, found on first use (two rules read them).
     steps: OnceLock<Vec<Step>>,
 }
@@ -322,12 +329,18 @@ fn line_at(doc: &Document, offset: usize) -> (usize, &str) {
 fn starts_section(doc: &Document, si: usize) -> Option<bool> {
     let s = &doc.sentences[si];
     if s.kind == BlockKind::Heading {
-        // A heading of several sentences is one question.
+        // A heading of several sentences is one question; a heading that opens with a
+        // buyer's label (## 买家：…, ## Customer: …) is a buyer's message.
         let continues = si > 0 && {
             let p = &doc.sentences[si - 1];
             p.kind == BlockKind::Heading && p.block == s.block
         };
-        return (!continues).then_some(false);
+        // The label may be a sentence of its own or left out of the heading's text: read
+        // the line, without its `#`s.
+        let (_, line) = line_at(doc, s.span.start);
+        let text = line.trim_start().trim_start_matches('#');
+        let buyer = buyer_re().is_match(text) && question_line_re().is_match(text);
+        return (!continues).then_some(buyer);
     }
     let (line_start, line) = line_at(doc, s.span.start);
     // Only the first sentence on its line can start a question.
@@ -379,6 +392,15 @@ impl Script {
                 .clone()
                 .any(|si| crate::document::is_statement(doc, si))
         });
+        // Text before the first question of a script is its preamble (a title, notes), not
+        // an answer: no type, so no type's checks. A file without questions (one answer
+        // pasted alone) keeps the type its words give.
+        if sections.iter().any(|s| s.title.is_some()) {
+            for s in sections.iter_mut().filter(|s| s.title.is_none()) {
+                s.kind = SectionType::Other;
+                s.delay = false;
+            }
+        }
 
         let mut covered: Vec<&'static str> = Vec::new();
         let mut zh = 0usize;
@@ -485,9 +507,31 @@ fn make_section(
             .get(answer.start)
             .map_or(Span::new(start, start), |s| s.span)
     });
+    let (kind, typed) = classify(doc, lx, &question, &answer, buyer);
+    let delay = kind == SectionType::LogisticsDelay && {
+        let cue = |r: &Range<usize>| {
+            r.clone().any(|si| {
+                doc.sentence_matches(si).iter().any(|m| {
+                    m.list == List::Topics && lx.entry(m.entry).category == "logistics-delay"
+                })
+            })
+        };
+        let asked = question.clone().any(|si| {
+            doc.sentence_matches(si)
+                .iter()
+                .any(|m| m.list == List::Topics)
+        });
+        if asked {
+            cue(&question)
+        } else {
+            cue(&answer)
+        }
+    };
     Section {
         title,
-        kind: classify(doc, lx, &question, &answer, buyer),
+        kind,
+        typed,
+        delay,
         question,
         answer,
         line: doc.line_index.line_of(start) + 1,
@@ -498,25 +542,43 @@ fn make_section(
     }
 }
 
-/// The section type: `topics` phrases in the question count three times as much as in
-/// the answer (where each type counts at most four times); a buyer's message leans
-/// towards an after-sales case. Below two points: `Other`.
+/// The section type and whether the `topics` lexicon was sure of it.
+///
+/// The question decides: the type with the most `topics` phrases in the question wins,
+/// the answer's phrases breaking ties (then the more specific type: complaints first).
+/// A buyer's message with a complaint phrase counts it once more. Service-level phrases
+/// (response times, support hours, team size: the `service` category) type the section
+/// `Other` when they weigh at least as much as the complaint phrases, so that "How fast
+/// do you reply to a buyer's problem?" gets no complaint check. A question without any
+/// topic phrase takes the answer's type when the answer has two complaint phrases, or
+/// three of another type; otherwise the section is `Other` and unsure (`typed` false).
 fn classify(
     doc: &Document,
     lx: &Lexicons,
     question: &Range<usize>,
     answer: &Range<usize>,
     buyer: bool,
-) -> SectionType {
-    let mut q = [0u32; 8];
-    let mut a = [0u32; 8];
-    let count = |range: &Range<usize>, into: &mut [u32; 8]| {
+) -> (SectionType, bool) {
+    // The eight types in priority order, then `service`.
+    const SERVICE: usize = 8;
+    let mut q = [0u32; 9];
+    let mut a = [0u32; 9];
+    let count = |range: &Range<usize>, into: &mut [u32; 9]| {
         for si in range.clone() {
             for m in doc.sentence_matches(si) {
                 if m.list != List::Topics {
                     continue;
                 }
-                if let Some(t) = SectionType::from_id(&lx.entry(m.entry).category) {
+                let cat = lx.entry(m.entry).category.as_str();
+                // General logistics words (头程, "carrier") count for logistics-delay.
+                let cat = if cat == "logistics" {
+                    "logistics-delay"
+                } else {
+                    cat
+                };
+                if cat == "service" {
+                    into[SERVICE] += 1;
+                } else if let Some(t) = SectionType::from_id(cat) {
                     let i = SectionType::BY_PRIORITY
                         .iter()
                         .position(|x| *x == t)
@@ -528,17 +590,48 @@ fn classify(
     };
     count(question, &mut q);
     count(answer, &mut a);
-    let mut best = (1u32, SectionType::Other);
-    for (i, t) in SectionType::BY_PRIORITY.into_iter().enumerate() {
-        let mut score = 3 * q[i] + a[i].min(4);
-        if buyer && t == SectionType::QualityComplaint && score > 0 {
-            score += 2;
+    // Index 0 is QualityComplaint.
+    if buyer && q[0] > 0 {
+        q[0] += 1;
+    }
+    if q.iter().any(|&n| n > 0) {
+        let strongest = q[..SERVICE].iter().copied().max().unwrap_or(0);
+        if q[SERVICE] > 0 && q[SERVICE] >= strongest {
+            return (SectionType::Other, true);
         }
-        if score > best.0 {
+        let mut best: Option<(u32, u32, SectionType)> = None;
+        for (i, t) in SectionType::BY_PRIORITY.into_iter().enumerate() {
+            if q[i] == 0 {
+                continue;
+            }
+            let key = (q[i], a[i].min(4));
+            if best.is_none_or(|b| key > (b.0, b.1)) {
+                best = Some((key.0, key.1, t));
+            }
+        }
+        if let Some((_, _, t)) = best {
+            // Service words beside a complaint word of equal weight: not a complaint.
+            if t == SectionType::QualityComplaint && q[SERVICE] >= q[0] {
+                return (SectionType::Other, true);
+            }
+            return (t, true);
+        }
+    }
+    // No question words: the answer's, two complaint words (投诉, 破损: specific) or three
+    // of another type (物流, 库存: words any answer uses).
+    let mut best = (0u32, SectionType::Other);
+    for (i, t) in SectionType::BY_PRIORITY.into_iter().enumerate() {
+        let score = a[i].min(4);
+        let enough = if t == SectionType::QualityComplaint {
+            2
+        } else {
+            3
+        };
+        if score >= enough && score > best.0 {
             best = (score, t);
         }
     }
-    best.1
+    (best.1, best.1 != SectionType::Other)
 }
 
 /// One step of a response: a list item, the text between arrows, or the clauses of a
@@ -555,6 +648,19 @@ pub struct Step {
     /// The step holds a placeholder (【待补充：…】, [TODO: …]) for a person to fill in:
     /// what it lacks is placeholder-left's finding, not the tier rules'.
     pub pending: bool,
+    /// The step is a tier of the response. A step that reports a track record (去年同类投诉
+    /// 5起, "last year"), opens with a condition (如果…, "Should the report show..."), or
+    /// follows three tiers without a growing deadline and an action of its own is attached
+    /// to the chain instead (see [`attach`]): the tier rules skip it and a rewrite keeps it
+    /// after the tiers.
+    pub tier: bool,
+}
+
+impl Step {
+    /// The tiers among `steps`.
+    pub fn tiers(steps: &[Step]) -> impl Iterator<Item = &Step> {
+        steps.iter().filter(|s| s.tier)
+    }
 }
 
 const ARROWS: &[&str] = &["→", "->", "⇒", "=>", "⟶", "➔", "➜"];
@@ -633,32 +739,43 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
         .filter(|&si| crate::document::is_statement(doc, si))
         .collect();
     let mut parts: Vec<Span> = Vec::new();
-    // Arrows: the line that has them, cut at each arrow.
-    if let Some(&si) = answer
-        .iter()
-        .find(|&&si| ARROWS.iter().any(|a| doc.sentence_text(si).contains(a)))
-    {
-        let line = doc.line_index.line_of(doc.sentences[si].span.start);
-        let on_line: Vec<usize> = answer
+    // Arrows: the lines that have them (one line, or a line per step: → 1小时内：…), cut at
+    // each arrow and at each line break.
+    let arrow_lines: Vec<usize> = {
+        let mut lines: Vec<usize> = answer
+            .iter()
+            .filter(|&&si| ARROWS.iter().any(|a| doc.sentence_text(si).contains(a)))
+            .map(|&si| doc.line_index.line_of(doc.sentences[si].span.start))
+            .collect();
+        lines.dedup();
+        lines
+    };
+    if !arrow_lines.is_empty() {
+        let on_lines: Vec<usize> = answer
             .iter()
             .copied()
-            .filter(|&s| doc.line_index.line_of(doc.sentences[s].span.start) == line)
+            .filter(|&s| arrow_lines.contains(&doc.line_index.line_of(doc.sentences[s].span.start)))
             .collect();
-        let span = Span::new(
-            doc.sentences[on_line[0]].span.start,
-            doc.sentences[*on_line.last().unwrap()].span.end,
-        );
-        let text = span.slice(&doc.text);
-        let mut cuts = vec![(0usize, 0usize)];
-        for a in ARROWS {
-            cuts.extend(text.match_indices(a).map(|(i, m)| (i, i + m.len())));
-        }
-        cuts.sort();
-        cuts.push((text.len(), text.len()));
-        for w in cuts.windows(2) {
-            let (from, to) = (w[0].1, w[1].0);
-            if from < to && !text[from..to].trim().is_empty() {
-                parts.push(Span::new(span.start + from, span.start + to));
+        for line in on_lines.chunk_by(|&a, &b| {
+            doc.line_index.line_of(doc.sentences[a].span.start)
+                == doc.line_index.line_of(doc.sentences[b].span.start)
+        }) {
+            let span = Span::new(
+                doc.sentences[line[0]].span.start,
+                doc.sentences[*line.last().unwrap()].span.end,
+            );
+            let text = span.slice(&doc.text);
+            let mut cuts = vec![(0usize, 0usize)];
+            for a in ARROWS {
+                cuts.extend(text.match_indices(a).map(|(i, m)| (i, i + m.len())));
+            }
+            cuts.sort();
+            cuts.push((text.len(), text.len()));
+            for w in cuts.windows(2) {
+                let (from, to) = (w[0].1, w[1].0);
+                if from < to && !text[from..to].trim().is_empty() {
+                    parts.push(Span::new(span.start + from, span.start + to));
+                }
             }
         }
     }
@@ -683,23 +800,112 @@ pub fn steps(doc: &Document, lx: &Lexicons, sec: &Section) -> Vec<Step> {
         }
     }
     if !parts.is_empty() {
-        return parts.into_iter().map(|p| step(doc, lx, p)).collect();
+        let mut out: Vec<Step> = parts.into_iter().map(|p| step(doc, lx, p)).collect();
+        attach(doc, lx, &mut out);
+        return out;
     }
     // Paragraphs: clauses, a new step at each deadline or sequence word.
     let mut out: Vec<Span> = Vec::new();
     for &si in &answer {
+        // Where the clauses of this sentence that no step opened begin: a step opened by a
+        // deadline takes them ("The replacement ships, or the refund is paid, within 3
+        // days": the action comes before its deadline). A semicolon ends them.
+        let mut loose: Option<usize> = None;
         for clause in clauses(doc, lx, si) {
-            let starts_step = deadline(doc, lx, clause).is_some()
-                || starts_with_sequence(doc, lx, clause)
+            let sequence = starts_with_sequence(doc, lx, clause);
+            let starts_step = sequence
+                || deadline(doc, lx, clause).is_some()
                 || find_word(doc, lx, clause, List::VagueTiming).is_some();
-            match out.last_mut() {
-                Some(last) if !starts_step => last.end = clause.end,
-                _ if starts_step => out.push(clause),
-                _ => {}
+            if starts_step {
+                // Only where a step is open: text before the first step (an apology) is
+                // the answer's lead, not part of a tier.
+                let start = match loose {
+                    Some(at) if !sequence && !out.is_empty() => at,
+                    _ => clause.start,
+                };
+                if let Some(last) = out.last_mut() {
+                    if last.end > start {
+                        last.end = start;
+                    }
+                }
+                out.retain(|s| !doc.text[s.start..s.end].trim().is_empty());
+                out.push(Span::new(start, clause.end));
+                loose = None;
+            } else {
+                if let Some(last) = out.last_mut() {
+                    last.end = clause.end;
+                }
+                loose = if clause.slice(&doc.text).trim_end().ends_with(['；', ';']) {
+                    None
+                } else {
+                    loose.or(Some(clause.start))
+                };
             }
         }
     }
-    out.into_iter().map(|p| step(doc, lx, p)).collect()
+    let mut steps: Vec<Step> = out.into_iter().map(|p| step(doc, lx, p)).collect();
+    attach(doc, lx, &mut steps);
+    steps
+}
+
+/// Marks the steps that are no tiers of their own (see [`Step::tier`]): after three tiers,
+/// a step that opens with a condition or reports a track record (`chain-extra`), or one
+/// without a deadline that grows or without an action; before that, a conditional or
+/// record step whose deadline does not grow (an alternative: 若您更希望退款，同样在48小时内…).
+fn attach(doc: &Document, lx: &Lexicons, steps: &mut [Step]) {
+    let mut tiers = 0;
+    let mut last: Option<f64> = None;
+    for (i, s) in steps.iter_mut().enumerate() {
+        let grows = match (s.deadline, last) {
+            (Some((h, _)), Some(l)) => h > l,
+            (None, _) => false,
+            (Some(_), None) => true,
+        };
+        let conditional = i > 0 && chain_extra(doc, lx, s.span);
+        let extra = if tiers >= 3 {
+            conditional || !grows || !s.action
+        } else {
+            conditional && !grows
+        };
+        if extra {
+            s.tier = false;
+            continue;
+        }
+        tiers += 1;
+        if let Some((h, _)) = s.deadline {
+            last = Some(h);
+        }
+    }
+}
+
+/// Whether a step opens with a condition (after any sequence word) or holds a record word.
+fn chain_extra(doc: &Document, lx: &Lexicons, span: Span) -> bool {
+    let skip = sequence_prefix(doc, lx, span);
+    let text = span.slice(&doc.text);
+    let rest =
+        text[skip..].trim_start_matches(|c: char| c.is_whitespace() || "，,：:、→>-=".contains(c));
+    let at = span.start + (text.len() - rest.len());
+    let lower = rest.to_ascii_lowercase();
+    lx.words(List::ChainExtra).any(|e| {
+        let w = e.phrase.to_ascii_lowercase();
+        let whole = |from: usize| {
+            let end = from + w.len();
+            e.lang != Lang::En
+                || (lower[..from]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+                    && lower[end..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric()))
+        };
+        if e.category == "condition" {
+            lower.starts_with(&w) && whole(0) && doc.is_boundary(at)
+        } else {
+            lower.match_indices(&w).any(|(i, _)| whole(i))
+        }
+    })
 }
 
 /// Most characters between a comma and the deadline that opens the next clause (并在,
@@ -841,7 +1047,7 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         });
     }
     if !action {
-        action = english_action(doc, lx, span);
+        action = english_action(doc, lx, span) || english_subject_verb(span.slice(&doc.text));
     }
     if !action {
         // Chinese: any verb jieba knows, other than auxiliaries and verbs too general to
@@ -866,7 +1072,93 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         action,
         proof,
         pending: crate::document::has_placeholder(span.slice(&doc.text)),
+        tier: true,
     }
+}
+
+/// A verb in its role: the writer's side as subject (we, I, our team, the agent) and a
+/// verb after it that is no auxiliary or intention ("we calm the buyer down", "our
+/// warehouse pauses shipments"), so a verb no list knows still makes the step an action.
+fn english_subject_verb(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:we|i|our\s+(?:[a-z]+\s+)?(?:team|agents?|staff|warehouse|factory|supplier|department|lead|manager)|the\s+(?:[a-z]+\s+)?(?:team|agent|warehouse|factory|supplier|seller))(?:'ll|\s+(?:will|shall|must|then|also|immediately|first|now|always|promptly|personally|directly|still))*\s+([a-z]+)\b",
+        )
+        .expect("subject-verb regex")
+    });
+    const NOT_ACTIONS: &[&str] = &[
+        "am",
+        "are",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "could",
+        "should",
+        "can",
+        "may",
+        "might",
+        "hope",
+        "try",
+        "tries",
+        "think",
+        "believe",
+        "feel",
+        "want",
+        "wants",
+        "aim",
+        "aims",
+        "wish",
+        "expect",
+        "strive",
+        "understand",
+        "know",
+        "not",
+        "never",
+        "usually",
+        "often",
+        "sometimes",
+        "generally",
+        "normally",
+        "really",
+        "sincerely",
+        "deeply",
+        "truly",
+        "apologize",
+        "apologise",
+        "thank",
+        "sorry",
+        "value",
+        "care",
+        "promise",
+        "guarantee",
+        "ensure",
+        "make",
+        "and",
+        "or",
+        "to",
+        "who",
+        "that",
+        "which",
+        "with",
+        "for",
+        "of",
+    ];
+    re.captures_iter(text).any(|c| {
+        let w = c[1].to_ascii_lowercase();
+        !NOT_ACTIONS.contains(&w.as_str())
+    })
 }
 
 /// An inflected form of a one-word English action (ships, filed, replacing) in `span`.
@@ -1007,5 +1299,88 @@ mod tests {
         assert_eq!(st[1].deadline, None);
         assert_eq!(st[1].vague_timing.map(|v| v.slice(&doc.text)), Some("之后"));
         assert_eq!(st[2].vague_timing.map(|v| v.slice(&doc.text)), Some("左右"));
+    }
+
+    fn kinds(text: &str) -> Vec<SectionType> {
+        let (_, s, _) = parse(text, true);
+        s.sections.iter().map(|x| x.kind).collect()
+    }
+
+    #[test]
+    fn buyer_messages_refund_demands_and_service_questions_are_typed_as_an_examiner_would() {
+        // A buyer's message as the heading is a buyer's message, and a defect in it makes
+        // it a complaint; a refund demanded over a defect is a complaint, not a returns
+        // policy question.
+        let text = "## 买家：杯子收到就裂了，要退钱\n\n非常抱歉，我们会尽快处理。\n\n## 买家说耳机没声音，要求退款，怎么处理？\n\n我们会处理。\n\n## Customer: The lamp arrived broken, I want my money back.\n\nSorry about that.\n";
+        let (doc, s, _) = parse(text, true);
+        assert!(s.sections[0].buyer && s.sections[2].buyer);
+        assert!(!s.sections[1].buyer);
+        assert_eq!(
+            titles(&doc, &s).iter().map(|t| t.1).collect::<Vec<_>>(),
+            vec![SectionType::QualityComplaint; 3]
+        );
+        // Service levels are not complaints, even beside a complaint word.
+        let service = "## How fast do you respond to messages?\n\nWithin 2 hours.\n\n## 买家反映问题以后，你们一般多快给答复？\n\n2小时内。\n\n## 你们的售后团队有多少人？\n\n6人。\n";
+        assert_eq!(kinds(service), vec![SectionType::Other; 3]);
+        let (_, s, _) = parse(service, true);
+        assert!(
+            s.sections.iter().all(|x| x.typed),
+            "service-level is a decision, not a guess"
+        );
+        // A returns-policy question stays returns; a question with no topic word is unsure.
+        let policy = "## What is your return window?\n\n30 days.\n\n## 说说你们吧。\n\n好的。\n";
+        let (_, s, _) = parse(policy, true);
+        assert_eq!(s.sections[0].kind, SectionType::Returns);
+        assert_eq!(s.sections[1].kind, SectionType::Other);
+        assert!(s.sections[0].typed && !s.sections[1].typed);
+    }
+
+    fn tier_count(text: &str) -> (usize, usize) {
+        let (doc, s, lx) = parse(text, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        (Step::tiers(&st).count(), st.len())
+    }
+
+    #[test]
+    fn track_records_and_conditional_escalations_after_a_chain_are_not_tiers() {
+        let zh = "## 买家投诉吹风机不出热风怎么办？\n\n第一步，1小时内客服道歉并登记工单。\n其次，48小时内寄出替换机，运单号同步到工单。\n最后，5个工作日内质检部拆机分析，出具8D报告。\n去年同类投诉6起，均在3天内结案，记录见工单系统。\n";
+        assert_eq!(tier_count(zh), (3, 4));
+        let zh_if = "## 买家投诉蜂蜜罐漏了怎么处理？\n\n2小时内回复买家并登记工单；24小时内全额退款，退款截图存档；7天内更换封口，作业指导书上传ERP。\n如果7天后仍有同类投诉，立即暂停发货。\n";
+        assert_eq!(tier_count(zh_if).0, 3);
+        let en = "## A buyer complains that the zipper broke. What do you do?\n\nWe contact the buyer within 2 hours and log a ticket. The replacement ships, or the refund is paid, within 3 days, and the confirmation is saved to the ticket. Within 14 days the supplier returns an 8D report.\n\nShould the report confirm a batch problem, we switch suppliers within 30 days.\n\nLast year we had 4 such complaints, all closed within 3 days.\n";
+        let (doc, s, lx) = parse(en, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        let tiers: Vec<&Step> = Step::tiers(&st).collect();
+        assert_eq!(tiers.len(), 3, "{st:?}");
+        // The action written before its deadline belongs to the deadline's tier.
+        assert!(tiers[1]
+            .span
+            .slice(&doc.text)
+            .starts_with("The replacement ships"));
+        assert!(tiers.iter().all(|t| t.action));
+        // An alternative inside a tier (若…同样在48小时内) is no tier of its own.
+        let alt = "## 买家：推车少了一个轮子\n\n第一步，1小时内登记工单。\n其次，48小时内补寄轮子，物流单号同步到工单；若您更希望退款，同样在48小时内原路退回。\n最后，7天内清点同批次库存，清点表存档。\n";
+        assert_eq!(tier_count(alt).0, 3);
+        // Without a complete chain before it, a fourth line with a deadline still counts.
+        let short = "## 投诉怎么处理？\n\n- 2小时内回复买家\n- 24小时内补发\n";
+        assert_eq!(tier_count(short), (2, 2));
+    }
+
+    #[test]
+    fn verbs_no_list_knows_are_actions_by_their_role() {
+        let en = "## Customer: the heater smells of burning.\n\n- Within 1 hour we calm the buyer down and log ticket HT-2201.\n- Within 24 hours our warehouse pauses shipments of the batch.\n- Within 7 days we photograph the new packing in the ERP.\n";
+        let (doc, s, lx) = parse(en, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        assert_eq!(st.len(), 3);
+        assert!(st.iter().all(|x| x.action), "{st:?}");
+        // An intention is no action.
+        let (doc, s, lx) = parse("## Customer: it broke.\n\n- Within 1 hour we hope things improve.\n- Within 2 days we try our best.\n", true);
+        assert!(steps(&doc, &lx, &s.sections[0]).iter().all(|x| !x.action));
+        let zh = "## 买家投诉加湿器漏水\n\n→ 1小时内：安抚买家情绪，登记工单\n→ 24小时内：冻结链接，暂停发货\n→ 7天内：完成复检，出具报告\n";
+        let (doc, s, lx) = parse(zh, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        // One arrow per line: each line is a step.
+        assert_eq!(st.len(), 3, "{st:?}");
+        assert!(st.iter().all(|x| x.action && x.deadline.is_some()));
     }
 }
