@@ -22,6 +22,10 @@ fn main() {
         no_color: flag("NO_COLOR"),
         no_model_env: flag("ANSWERLINT_NO_MODEL"),
     };
+    if let Command::Server(args) = cli.command {
+        // The server owns stdin and stdout (JSON-RPC); it logs on stderr.
+        std::process::exit(cli::server::run(args, term));
+    }
     let stdout = std::io::stdout();
     // Long runs write each file's findings as they come; buffered, flushed at the end.
     let mut sink = std::io::BufWriter::new(stdout.lock());
