@@ -8,9 +8,10 @@ time from sending didChange to receiving publishDiagnostics for that version. Th
 server's debounce is set to 0 (debounceMs) so that the numbers are the server's work;
 an editor's change waits 150 ms more by default.
 
-    scripts/lsp-latency.py [--bin target/release/answerlint] [--runs 60] [--no-model]
+    scripts/lsp-latency.py [--bin target/release/answerlint] [--runs 60] [--no-model] [--docs 20]
 
-Prints median and p95 in milliseconds, after --warmup changes that are not counted.
+Prints median and p95 in milliseconds, after --warmup changes that are not counted, and
+the server's resident memory (VmRSS, Linux) with --docs copies of the script open.
 """
 
 import argparse
@@ -57,6 +58,7 @@ def main():
     ap.add_argument("--runs", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--no-model", action="store_true")
+    ap.add_argument("--docs", type=int, default=20, help="documents open at the end")
     a = ap.parse_args()
 
     base = ""
@@ -104,6 +106,22 @@ def main():
         if i >= a.warmup:
             times.append((time.perf_counter() - t) * 1000)
         marker = new
+    # More open documents (copies under other names), each linted, for the memory figure.
+    for k in range(1, a.docs):
+        other = uri.replace("latency.md", "latency-%d.md" % k)
+        send(p, {"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                 "params": {"textDocument": {"uri": other, "languageId": "markdown",
+                                             "version": 1, "text": text.replace("1.2%", "%d.5%%" % k)}}})
+        wait(p, lambda m: m.get("method") == "textDocument/publishDiagnostics"
+             and m["params"]["uri"] == other)
+    rss = "?"
+    try:
+        with open("/proc/%d/status" % p.pid) as f:
+            for l in f:
+                if l.startswith("VmRSS:"):
+                    rss = "%.0f MB" % (int(l.split()[1]) / 1024)
+    except OSError:
+        pass
     send(p, {"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
     wait(p, lambda m: m.get("id") == 2)
     send(p, {"jsonrpc": "2.0", "method": "exit"})
@@ -111,9 +129,10 @@ def main():
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
     print("%s: %d-byte script, %d changes: didChange -> diagnostics median %.1f ms, "
-          "p95 %.1f ms, max %.1f ms (first lint after open %.1f ms); exit code %d"
+          "p95 %.1f ms, max %.1f ms (first lint after open %.1f ms); RSS with %d documents "
+          "open: %s; exit code %d"
           % ("no model" if a.no_model else "model (cpu)", len(text.encode()), len(times),
-             statistics.median(times), p95, times[-1], first, code))
+             statistics.median(times), p95, times[-1], first, max(a.docs, 1), rss, code))
 
 
 if __name__ == "__main__":
