@@ -223,8 +223,23 @@ fn codes(diags: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// `check --format json --no-model` on the same text: its score.
+fn cli_score(dir: &Path, name: &str, text: &str) -> Value {
+    cli_output(dir, name, text, false)["files"][0]["score"].clone()
+}
+
 /// `check --format json` on the same text: its diagnostics.
 fn cli_json(dir: &Path, name: &str, text: &str, model: bool) -> Vec<Value> {
+    cli_output(dir, name, text, model)["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().unwrap().clone())
+        .collect()
+}
+
+/// `check --format json` on the same text.
+fn cli_output(dir: &Path, name: &str, text: &str, model: bool) -> Value {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_answerlint"));
     cmd.current_dir(dir)
         .args(["check", "-", "--stdin-filename", name, "--format", "json"])
@@ -242,13 +257,7 @@ fn cli_json(dir: &Path, name: &str, text: &str, model: bool) -> Vec<Value> {
         .write_all(text.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON from check");
-    v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["diagnostics"].as_array().unwrap().clone())
-        .collect()
+    serde_json::from_slice(&out.stdout).expect("JSON from check")
 }
 
 /// The CLI on the same text: (rule, start byte, end byte) of each finding.
@@ -330,10 +339,28 @@ fn diagnostics_code_actions_hover_and_a_clean_exit() {
         .expect("hover text");
     assert!(value.contains("**vague-commitment**"), "{value}");
     assert!(value.contains(explain.lines().next().unwrap()), "{value}");
-    // Nothing to say on the heading's first character.
+    // On the question: its type and score, as `check --format json` scores it.
+    let heading = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}),
+    );
+    let value = heading["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover text");
+    let section = &cli_score(dir.path(), "answer.md", SCRIPT)["sections"][0];
+    assert!(
+        value.starts_with(&format!(
+            "**{}**: type `{}`, {:.1}/5",
+            section["title"].as_str().unwrap(),
+            section["type"].as_str().unwrap(),
+            section["score"].as_f64().unwrap()
+        )),
+        "{value}\n{section}"
+    );
+    // Nothing to say on the blank line under it.
     let none = c.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+        json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 0}}),
     );
     assert_eq!(none["result"], Value::Null, "{none}");
 

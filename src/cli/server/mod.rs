@@ -105,6 +105,8 @@ struct Doc {
     markdown: bool,
     /// The findings for `text` when `due` is `None`.
     diags: Vec<Diagnostic>,
+    /// Its readiness score, per question too (for hover on a question).
+    score: Option<answerlint::structure::score::Score>,
     /// When to lint it again (a change not linted yet).
     due: Option<Instant>,
     /// The last problem shown for it (a broken answerlint.toml), to say it once.
@@ -473,6 +475,7 @@ impl Server<'_> {
                             path,
                             markdown,
                             diags: Vec::new(),
+                            score: None,
                             due: Some(Instant::now()),
                             problem: None,
                         },
@@ -562,8 +565,12 @@ impl Server<'_> {
         let notices = linter.take_notices();
         doc.due = None;
         let mut problem = None;
+        doc.score = None;
         doc.diags = match outcome {
-            Outcome::Linted(r) => r.diagnostics,
+            Outcome::Linted(r) => {
+                doc.score = r.score;
+                r.diagnostics
+            }
             Outcome::Skipped { reason, .. } => {
                 problem = Some((lsp::MessageType::WARNING, format!("not checked: {reason}")));
                 Vec::new()
@@ -792,8 +799,32 @@ impl Server<'_> {
             .iter()
             .filter(|d| d.span.start <= at && at <= d.span.end)
             .collect();
-        let first = here.first()?;
         let mut value = String::new();
+        // On a question's line: its type and score (sections count lines from 1, by \n).
+        let line = text[..at].matches('\n').count() + 1;
+        let section = doc.score.as_ref().and_then(|score| {
+            let s = score
+                .sections
+                .iter()
+                .find(|s| s.line == line && !s.title.is_empty())?;
+            Some(format!(
+                "**{}**: type `{}`, {:.1}/5 (script: {:.0}/100; `answerlint explain score`)\n\n",
+                s.title,
+                s.kind.id(),
+                s.score,
+                score.total
+            ))
+        });
+        let range = match (here.first(), &section) {
+            (Some(d), _) => lines.range(text, d.span.start, d.span.end, self.units),
+            (None, Some(_)) => {
+                let (start, end) =
+                    lines.bounds(text, lines.position(text, at, Units::Utf8).line as usize)?;
+                lines.range(text, start, end, self.units)
+            }
+            (None, None) => return None,
+        };
+        value.push_str(section.as_deref().unwrap_or(""));
         let mut explained = Vec::new();
         for d in &here {
             value.push_str(&format!(
@@ -817,7 +848,7 @@ impl Server<'_> {
                 kind: lsp::MarkupKind::Markdown,
                 value,
             }),
-            range: Some(lines.range(text, first.span.start, first.span.end, self.units)),
+            range: Some(range),
         })
     }
 }
