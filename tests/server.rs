@@ -768,9 +768,18 @@ fn on_path(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
 }
 
-/// Neovim's own LSP client (as in the README's snippet, started from Lua so that it
-/// works from Neovim 0.7 on) attaches the server to a buffer; `vim.diagnostic.get()`
-/// reads back what it published, with columns Neovim converted from UTF-16 to bytes.
+/// The Lua snippet of README's "Language server" section.
+fn readme_neovim_snippet() -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("## Language server").expect("the section")..];
+    let block = &section[section.find("```lua\n").expect("a Lua block") + 7..];
+    block[..block.find("```").unwrap()].to_string()
+}
+
+/// Neovim's own LSP client, configured with the README's snippet as its init.lua,
+/// attaches the server to a Markdown buffer; `vim.diagnostic.get()` reads back what it
+/// published, with columns that Neovim converted from UTF-16 to bytes.
 #[test]
 fn neovim_attaches_and_reads_the_diagnostics() {
     if !on_path("nvim") {
@@ -785,38 +794,42 @@ fn neovim_attaches_and_reads_the_diagnostics() {
     let file = dir.path().join("answer.md");
     std::fs::write(&file, SCRIPT).unwrap();
     let out = dir.path().join("diagnostics.txt");
-    let script = dir.path().join("attach.lua");
+    let init = dir.path().join("init.lua");
+    std::fs::write(&init, readme_neovim_snippet()).unwrap();
+    let collect = dir.path().join("collect.lua");
     std::fs::write(
-        &script,
+        &collect,
         r#"
-local client = vim.lsp.start_client({
-  name = "answerlint",
-  cmd = { os.getenv("ANSWERLINT_BIN"), "server" },
-  root_dir = os.getenv("ANSWERLINT_DIR"),
-  init_options = { noModel = true },
-})
-vim.lsp.buf_attach_client(0, client)
 vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 20)
 local lines = {}
 for _, d in ipairs(vim.diagnostic.get(0)) do
   table.insert(lines, string.format("%s %d %d %s", tostring(d.code), d.lnum, d.col, tostring(d.source)))
 end
 vim.fn.writefile(lines, os.getenv("ANSWERLINT_OUT"))
-vim.lsp.stop_client(client)
-vim.wait(5000, function() return vim.lsp.get_client_by_id(client) == nil end, 20)
+vim.lsp.stop_client(vim.lsp.get_active_clients())
+vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 20)
 vim.cmd("qa!")
 "#,
     )
     .unwrap();
+    // `answerlint` on PATH, as the snippet expects; the model off for speed.
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_answerlint"))
+        .parent()
+        .unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
     let mut child = Command::new("nvim")
-        .args(["--headless", "--clean", "-n", "-i", "NONE"])
+        .args(["--headless", "-n", "-i", "NONE", "-u"])
+        .arg(&init)
         .arg(&file)
         .arg("-c")
-        .arg(format!("luafile {}", script.display()))
-        .env("ANSWERLINT_BIN", env!("CARGO_BIN_EXE_answerlint"))
-        .env("ANSWERLINT_DIR", dir.path())
+        .arg(format!("luafile {}", collect.display()))
+        .current_dir(dir.path())
+        .env("PATH", path)
         .env("ANSWERLINT_OUT", &out)
-        .env_remove("ANSWERLINT_NO_MODEL")
+        .env("ANSWERLINT_NO_MODEL", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .spawn()
