@@ -852,3 +852,37 @@ vim.cmd("qa!")
     let expected = cli_findings(dir.path(), "answer.md", SCRIPT, false);
     assert_eq!(got.lines().count(), expected.len(), "{got}");
 }
+
+#[test]
+fn a_document_over_the_size_limit_is_not_checked_until_it_shrinks() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("big.md"));
+    // Over the default 10 MiB limit ([files] max-size), the script at its end.
+    let filler = "这是一行填充文字，用来让文件变大。\n".repeat(10 * 1024 * 1024 / 50 + 1000);
+    let big = format!("{filler}{SCRIPT}");
+    assert!(big.len() > 10 * 1024 * 1024);
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(json!({}), json!({"debounceMs": 0}));
+    c.open(&uri, "markdown", &big);
+    assert_eq!(c.diagnostics(&uri, 1), Vec::<Value>::new());
+    let msg = c.wait_for("window/showMessage", |_| true);
+    assert!(
+        msg["message"].as_str().unwrap().contains("max-size"),
+        "{msg}"
+    );
+    // Delete the filler (an incremental change): now it is linted.
+    let lines = filler.matches('\n').count();
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                             "end": {"line": lines, "character": 0}},
+                                   "text": ""}]}),
+    );
+    let diags = c.diagnostics(&uri, 2);
+    assert_eq!(
+        server_findings(SCRIPT, &diags),
+        cli_findings(dir.path(), "big.md", SCRIPT, false)
+    );
+    assert_eq!(c.finish(), 0);
+}
