@@ -755,10 +755,28 @@ fn with_the_model_the_full_set_replaces_the_first() {
             || first == cli_findings(tmp.path(), "e.md", text_v1, true),
         "{first:?}"
     );
-    for d in &diags {
-        let m = d["message"].as_str().unwrap();
-        assert!(!m.is_empty());
-    }
+    // A document over 64 KiB is linted without the model, and the editor is told.
+    let long_uri = uri_of(&tmp.path().join("long.md"));
+    let long = format!(
+        "{}{text}",
+        "这是一行填充文字。\n".repeat(70 * 1024 / 28 + 10)
+    );
+    assert!(long.len() > 64 * 1024);
+    c.open(&long_uri, "markdown", &long);
+    let diags = c.diagnostics(&long_uri, 1);
+    let note = c.wait_for("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("without the sentence model"))
+    });
+    assert!(
+        note["message"].as_str().unwrap().contains("long.md"),
+        "{note}"
+    );
+    assert_eq!(
+        server_findings(&long, &diags),
+        cli_findings(tmp.path(), "long.md", &long, false)
+    );
     assert_eq!(c.finish(), 0);
 }
 

@@ -31,6 +31,20 @@ use super::args::ServerArgs;
 use super::Terminal;
 use text::{Lines, Units};
 
+/// Longer documents are linted without the sentence model: its first pass over one
+/// embeds every sentence (about 100 a second on a CPU), and the server answers nothing
+/// else meanwhile. Answer scripts are a few KiB.
+const MODEL_MAX_BYTES: usize = 64 * 1024;
+
+/// The linter for a text of `len` bytes: with the model once it is loaded, unless the
+/// text is over [`MODEL_MAX_BYTES`].
+fn pick<'a>(full: &'a mut Option<Linter>, fast: &'a mut Linter, len: usize) -> &'a mut Linter {
+    match full {
+        Some(l) if len <= MODEL_MAX_BYTES => l,
+        _ => fast,
+    }
+}
+
 /// The code action kind of "fix all" (safe fixes only).
 const FIX_ALL: &str = "source.fixAll.answerlint";
 
@@ -111,6 +125,8 @@ struct Doc {
     due: Option<Instant>,
     /// The last problem shown for it (a broken answerlint.toml), to say it once.
     problem: Option<String>,
+    /// Whether we said that it is too long for the model.
+    big_noted: bool,
 }
 
 struct Server<'c> {
@@ -478,6 +494,7 @@ impl Server<'_> {
                             score: None,
                             due: Some(Instant::now()),
                             problem: None,
+                            big_noted: false,
                         },
                     );
                 }
@@ -554,15 +571,20 @@ impl Server<'_> {
 
     /// Lints a document now (with the model when it is loaded) and publishes the result.
     fn lint(&mut self, uri: &lsp::Uri) {
-        let linter = match &mut self.full {
-            Some(l) => l,
-            None => &mut self.fast,
-        };
         let Some(doc) = self.docs.get_mut(uri) else {
             return;
         };
+        let linter = pick(&mut self.full, &mut self.fast, doc.text.len());
         let outcome = linter.lint_buffer(&doc.path, doc.text.clone(), doc.markdown);
-        let notices = linter.take_notices();
+        let mut notices = linter.take_notices();
+        if self.full.is_some() && doc.text.len() > MODEL_MAX_BYTES && !doc.big_noted {
+            doc.big_noted = true;
+            notices.push(format!(
+                "{}: over {} KiB, linted without the sentence model (lexicon, patterns, structure)",
+                doc.path.display(),
+                MODEL_MAX_BYTES / 1024
+            ));
+        }
         doc.due = None;
         let mut problem = None;
         doc.score = None;
@@ -761,10 +783,7 @@ impl Server<'_> {
     /// nothing changes (as `answerlint fix` does), as one edit.
     fn fix_all(&mut self, uri: &lsp::Uri) -> Option<lsp::TextEdit> {
         let doc = self.docs.get(uri)?;
-        let linter = match &mut self.full {
-            Some(l) => l,
-            None => &mut self.fast,
-        };
+        let linter = pick(&mut self.full, &mut self.fast, doc.text.len());
         let mut text = doc.text.clone();
         let mut diags = doc.diags.clone();
         for _ in 0..answerlint::fix::MAX_ROUNDS {
