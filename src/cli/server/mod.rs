@@ -624,7 +624,7 @@ impl Server<'_> {
         let diagnostics = doc
             .diags
             .iter()
-            .map(|d| self.to_lsp(d, &doc.text, &lines))
+            .map(|d| to_lsp(d, &doc.text, &lines, self.units))
             .collect();
         self.notify(
             "textDocument/publishDiagnostics",
@@ -640,31 +640,6 @@ impl Server<'_> {
     fn fresh(&mut self, uri: &lsp::Uri) {
         if self.docs.get(uri).is_some_and(|d| d.due.is_some()) {
             self.lint(uri);
-        }
-    }
-
-    fn to_lsp(&self, d: &Diagnostic, text: &str, lines: &Lines) -> lsp::Diagnostic {
-        let mut message = d.message.clone();
-        if d.source == Source::Model {
-            if let Some(c) = d.confidence {
-                message.push_str(&format!(" (sentence model, confidence {c:.2})"));
-            }
-        }
-        if let Some(s) = &d.suggestion {
-            message.push_str("\nhelp: ");
-            message.push_str(s);
-        }
-        lsp::Diagnostic {
-            range: lines.range(text, d.span.start, d.span.end, self.units),
-            severity: Some(match d.severity {
-                Severity::Error => lsp::DiagnosticSeverity::ERROR,
-                Severity::Warning => lsp::DiagnosticSeverity::WARNING,
-                Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
-            }),
-            code: Some(lsp::NumberOrString::String(d.rule.as_str().to_string())),
-            source: Some("answerlint".into()),
-            message,
-            ..Default::default()
         }
     }
 
@@ -701,7 +676,7 @@ impl Server<'_> {
             .iter()
             .filter(|d| d.span.start <= b && a <= d.span.end)
         {
-            let ld = self.to_lsp(d, text, &lines);
+            let ld = to_lsp(d, text, &lines, self.units);
             for f in &d.fixes {
                 let kind = match f.applicability {
                     Applicability::DisplayOnly => continue,
@@ -872,6 +847,33 @@ impl Server<'_> {
     }
 }
 
+/// A finding as the editor gets it: the message with the model's confidence (when the
+/// finding is the model's) and the `help:` line.
+fn to_lsp(d: &Diagnostic, text: &str, lines: &Lines, units: Units) -> lsp::Diagnostic {
+    let mut message = d.message.clone();
+    if d.source == Source::Model {
+        if let Some(c) = d.confidence {
+            message.push_str(&format!(" (sentence model, confidence {c:.2})"));
+        }
+    }
+    if let Some(s) = &d.suggestion {
+        message.push_str("\nhelp: ");
+        message.push_str(s);
+    }
+    lsp::Diagnostic {
+        range: lines.range(text, d.span.start, d.span.end, units),
+        severity: Some(match d.severity {
+            Severity::Error => lsp::DiagnosticSeverity::ERROR,
+            Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(lsp::NumberOrString::String(d.rule.as_str().to_string())),
+        source: Some("answerlint".into()),
+        message,
+        ..Default::default()
+    }
+}
+
 /// The comment that disables `rule` on line `line`, and where it goes: a line of its own
 /// above, with the line's indentation and line ending (Markdown: an HTML comment; plain
 /// text: `#`), as `src/document/suppress.rs` reads them.
@@ -933,5 +935,98 @@ fn is_markdown(language_id: &str, path: &std::path::Path) -> bool {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("txt")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use answerlint::diagnostic::RuleId;
+    use answerlint::Span;
+
+    fn finding(source: Source, confidence: Option<f32>) -> Diagnostic {
+        Diagnostic {
+            rule: RuleId::VagueCommitment,
+            severity: Severity::Warning,
+            span: Span::new(5, 11),
+            message: "包在我们身上 is a promise of effort".into(),
+            suggestion: Some("say what happens by when".into()),
+            source,
+            confidence,
+            fixes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_model_s_confidence_is_in_the_message_of_its_findings_only() {
+        let text = "😀 这事包在我们身上。";
+        let lines = Lines::new(text);
+        let d = to_lsp(
+            &finding(Source::Model, Some(0.934)),
+            text,
+            &lines,
+            Units::Utf16,
+        );
+        assert_eq!(
+            d.message,
+            "包在我们身上 is a promise of effort (sentence model, confidence 0.93)\nhelp: say what happens by when"
+        );
+        assert_eq!(d.severity, Some(lsp::DiagnosticSeverity::WARNING));
+        assert_eq!(
+            d.code,
+            Some(lsp::NumberOrString::String("vague-commitment".into()))
+        );
+        // Bytes 5..11 are 这事: after the emoji (4 bytes, 2 units) and a space.
+        assert_eq!(d.range.start, lsp::Position::new(0, 3));
+        assert_eq!(d.range.end, lsp::Position::new(0, 5));
+        let d = to_lsp(
+            &finding(Source::Lexicon, Some(0.9)),
+            text,
+            &lines,
+            Units::Utf16,
+        );
+        assert!(!d.message.contains("confidence"), "{}", d.message);
+    }
+
+    #[test]
+    fn disable_comments_follow_the_file_s_syntax_and_line_endings() {
+        let text = "a\r\n\t- 您放心\r\nb";
+        let lines = Lines::new(text);
+        assert_eq!(
+            disable_line(text, &lines, 1, "vague-commitment", true),
+            Some((
+                3,
+                "\t<!-- answerlint-disable-next-line vague-commitment -->\r\n".into()
+            ))
+        );
+        assert_eq!(
+            disable_line(text, &lines, 2, "hedged-figure", false),
+            Some((
+                text.len() - 1,
+                "# answerlint-disable-next-line hedged-figure\r\n".into()
+            ))
+        );
+        assert_eq!(disable_line(text, &lines, 3, "hedged-figure", false), None);
+    }
+
+    #[test]
+    fn initialization_options_are_checked() {
+        let args = ServerArgs {
+            stdio: false,
+            no_model: false,
+            device: DeviceChoice::Auto,
+            model_dir: None,
+            debounce_ms: 150,
+        };
+        let mut o = Options::new(&args, Terminal::default());
+        o.apply(&json!({"noModel": true, "modelDir": "/m", "device": "cpu", "debounceMs": 20}))
+            .unwrap();
+        assert!(o.no_model);
+        assert_eq!(o.model_dir, PathBuf::from("/m"));
+        assert_eq!(o.device, DeviceChoice::Cpu);
+        assert_eq!(o.debounce, Duration::from_millis(20));
+        assert!(o.apply(&json!({"noModel": "yes"})).is_err());
+        assert!(o.apply(&json!([1])).is_err());
+        assert!(o.apply(&Value::Null).is_ok());
     }
 }
