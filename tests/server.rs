@@ -904,3 +904,68 @@ fn a_document_over_the_size_limit_is_not_checked_until_it_shrinks() {
     );
     assert_eq!(c.finish(), 0);
 }
+
+#[test]
+fn clients_that_pull_diagnostics_get_them_on_request_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("answerlint.toml");
+    std::fs::write(&config, "[rules]\nhedged-figure = \"off\"\n").unwrap();
+    let uri = uri_of(&dir.path().join("p.md"));
+    let mut c = Client::start(&["--no-model"], &[]);
+    let init = c.initialize(
+        json!({"textDocument": {"diagnostic": {}},
+               "workspace": {"diagnostics": {"refreshSupport": true}}}),
+        json!({"debounceMs": 0}),
+    );
+    assert_eq!(
+        init["result"]["capabilities"]["diagnosticProvider"]["interFileDependencies"], false,
+        "{init}"
+    );
+    c.open(&uri, "markdown", SCRIPT);
+    let pull = |c: &mut Client| {
+        let r = c.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert_eq!(r["result"]["kind"], "full", "{r}");
+        r["result"]["items"].as_array().unwrap().clone()
+    };
+    let items = pull(&mut c);
+    assert_eq!(
+        server_findings(SCRIPT, &items),
+        cli_findings(dir.path(), "p.md", SCRIPT, false)
+    );
+    // Answered in order: a pushed set would have come before the answer.
+    assert!(
+        !c.pending
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "{:?}",
+        c.pending
+    );
+    // A change, then a pull: the changed text's findings, not yet debounced or not.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"text": "您放心。\n"}]}),
+    );
+    let items = pull(&mut c);
+    assert_eq!(
+        server_findings("您放心。\n", &items),
+        cli_findings(dir.path(), "p.md", "您放心。\n", false)
+    );
+    // The configuration changes: the client is asked to pull again.
+    std::fs::write(&config, "").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&config), "type": 2}]}),
+    );
+    let refresh = loop {
+        let m = c.recv();
+        if m["method"] == "workspace/diagnostic/refresh" {
+            break m;
+        }
+    };
+    assert!(refresh.get("id").is_some(), "a request: {refresh}");
+    assert_eq!(c.finish(), 0);
+}

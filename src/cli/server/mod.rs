@@ -140,6 +140,12 @@ struct Server<'c> {
     full: Option<Linter>,
     scorer: Option<Arc<dyn Scorer>>,
     shutdown: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`) instead of being sent
+    /// them, and may be asked to pull again (`workspace/diagnostic/refresh`).
+    pull: bool,
+    refresh: bool,
+    /// Requests we sent, for their ids.
+    sent: u64,
 }
 
 /// Runs the server until the client says exit; returns the exit code: 0 after
@@ -163,6 +169,10 @@ pub fn run(args: ServerArgs, term: Terminal) -> i32 {
 
 fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
     let (id, params) = conn.initialize_start().map_err(|e| e.to_string())?;
+    // The spec's `workspace.diagnostics` (lsp-types reads `diagnostic`).
+    let refresh = ["diagnostics", "diagnostic"]
+        .iter()
+        .any(|k| params["capabilities"]["workspace"][k]["refreshSupport"] == Value::Bool(true));
     let params: lsp::InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("initialize: {e}"))?;
     let problem = params
@@ -176,6 +186,14 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
         .and_then(|g| g.position_encodings.as_ref())
         .is_some_and(|e| e.contains(&lsp::PositionEncodingKind::UTF8));
     let units = if utf8 { Units::Utf8 } else { Units::Utf16 };
+    // Clients that pull diagnostics get them only when they ask: pushed as well, they
+    // would show each finding twice.
+    let pull = params
+        .capabilities
+        .text_document
+        .as_ref()
+        .is_some_and(|t| t.diagnostic.is_some());
+
     let caps = lsp::ServerCapabilities {
         position_encoding: Some(if utf8 {
             lsp::PositionEncodingKind::UTF8
@@ -190,6 +208,14 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
             },
         )),
         hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        diagnostic_provider: pull.then(|| {
+            lsp::DiagnosticServerCapabilities::Options(lsp::DiagnosticOptions {
+                identifier: Some("answerlint".into()),
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                work_done_progress_options: Default::default(),
+            })
+        }),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
             lsp::CodeActionOptions {
                 code_action_kinds: Some(vec![
@@ -220,6 +246,9 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
         full: None,
         scorer: None,
         shutdown: false,
+        pull,
+        refresh,
+        sent: 0,
     };
     if let Some(p) = problem {
         server.show(lsp::MessageType::ERROR, &p);
@@ -341,7 +370,7 @@ impl Server<'_> {
     }
 
     /// Asks the client to tell us when an answerlint.toml changes.
-    fn watch_configs(&self) {
+    fn watch_configs(&mut self) {
         let options = lsp::DidChangeWatchedFilesRegistrationOptions {
             watchers: vec![lsp::FileSystemWatcher {
                 glob_pattern: lsp::GlobPattern::String("**/answerlint.toml".into()),
@@ -355,9 +384,15 @@ impl Server<'_> {
                 register_options: serde_json::to_value(options).ok(),
             }],
         };
+        self.request_client("client/registerCapability", params);
+    }
+
+    /// Sends a request to the client (its answer is not waited for).
+    fn request_client(&mut self, method: &str, params: impl serde::Serialize) {
+        self.sent += 1;
         self.send(Message::Request(Request::new(
-            lsp_server::RequestId::from("answerlint-register-watch".to_string()),
-            "client/registerCapability".into(),
+            lsp_server::RequestId::from(format!("answerlint-{}", self.sent)),
+            method.into(),
             params,
         )));
     }
@@ -396,6 +431,9 @@ impl Server<'_> {
         let now = Instant::now();
         for d in self.docs.values_mut() {
             d.due = Some(now);
+        }
+        if self.pull && self.refresh {
+            self.request_client("workspace/diagnostic/refresh", Value::Null);
         }
     }
 
@@ -457,6 +495,8 @@ impl Server<'_> {
                 .map(|p| self.code_actions(p))
                 .and_then(to_value),
             "textDocument/hover" => parse(req.params).map(|p| self.hover(p)).and_then(to_value),
+            "textDocument/diagnostic" => parse::<lsp::DocumentDiagnosticParams>(req.params)
+                .map(|p| self.pulled(&p.text_document.uri)),
             // Only for the tests: shows that a panic in one request leaves the server up.
             "answerlint/panic" if std::env::var_os("ANSWERLINT_SERVER_TEST_PANIC").is_some() => {
                 panic!("panic requested by the test")
@@ -513,7 +553,7 @@ impl Server<'_> {
             }
             "textDocument/didClose" => {
                 if let Ok(p) = parse::<lsp::DidCloseTextDocumentParams>(n.params) {
-                    if self.docs.remove(&p.text_document.uri).is_some() {
+                    if self.docs.remove(&p.text_document.uri).is_some() && !self.pull {
                         self.notify(
                             "textDocument/publishDiagnostics",
                             lsp::PublishDiagnosticsParams {
@@ -613,7 +653,23 @@ impl Server<'_> {
         if let Some((typ, m)) = say {
             self.show(typ, &format!("{}: {m}", self.docs[uri].path.display()));
         }
-        self.publish(uri);
+        if !self.pull {
+            self.publish(uri);
+        }
+    }
+
+    /// The answer to `textDocument/diagnostic`: the document's findings, linted now if a
+    /// change is waiting.
+    fn pulled(&mut self, uri: &lsp::Uri) -> Value {
+        self.fresh(uri);
+        let items: Vec<lsp::Diagnostic> = self.docs.get(uri).map_or_else(Vec::new, |doc| {
+            let lines = Lines::new(&doc.text);
+            doc.diags
+                .iter()
+                .map(|d| to_lsp(d, &doc.text, &lines, self.units))
+                .collect()
+        });
+        json!({"kind": "full", "items": items})
     }
 
     fn publish(&self, uri: &lsp::Uri) {
