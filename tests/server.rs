@@ -969,3 +969,31 @@ fn clients_that_pull_diagnostics_get_them_on_request_only() {
     assert!(refresh.get("id").is_some(), "a request: {refresh}");
     assert_eq!(c.finish(), 0);
 }
+
+#[test]
+fn configuration_files_are_polled_when_the_client_does_not_watch_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("answerlint.toml");
+    std::fs::write(&config, "[rules]\nhedged-figure = \"off\"\n").unwrap();
+    let uri = uri_of(&dir.path().join("w.md"));
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(json!({}), json!({"debounceMs": 0}));
+    c.open(&uri, "markdown", SCRIPT);
+    let diags = c.diagnostics(&uri, 1);
+    assert!(
+        !codes(&diags).contains(&"hedged-figure".to_string()),
+        "{diags:?}"
+    );
+    // No notification: the server notices the new contents by itself.
+    std::fs::write(&config, "[rules]\nvague-commitment = \"off\"\n").unwrap();
+    let diags = c.diagnostics(&uri, 1);
+    assert!(
+        codes(&diags).contains(&"hedged-figure".to_string()),
+        "{diags:?}"
+    );
+    assert!(
+        !codes(&diags).contains(&"vague-commitment".to_string()),
+        "{diags:?}"
+    );
+    assert_eq!(c.finish(), 0);
+}

@@ -146,7 +146,18 @@ struct Server<'c> {
     refresh: bool,
     /// Requests we sent, for their ids.
     sent: u64,
+    /// The client does not watch files for us: look at the configuration files of the
+    /// open documents every [`POLL`] instead.
+    poll: bool,
+    next_poll: Instant,
+    stamps: Vec<ConfigStamp>,
 }
+
+/// How often the configuration files are looked at when the client does not watch them.
+const POLL: Duration = Duration::from_secs(2);
+
+/// A configuration file in use, with its modification time and size.
+type ConfigStamp = (PathBuf, Option<(Option<std::time::SystemTime>, u64)>);
 
 /// Runs the server until the client says exit; returns the exit code: 0 after
 /// `shutdown` then `exit`, 1 when `exit` came without `shutdown` or the stream ended.
@@ -249,6 +260,9 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
         pull,
         refresh,
         sent: 0,
+        poll: false,
+        next_poll: Instant::now(),
+        stamps: Vec::new(),
     };
     if let Some(p) = problem {
         server.show(lsp::MessageType::ERROR, &p);
@@ -262,6 +276,8 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
         .unwrap_or(false);
     if watch {
         server.watch_configs();
+    } else {
+        server.poll = true;
     }
     let model = if server.opts.no_model {
         never()
@@ -310,10 +326,12 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 impl Server<'_> {
     fn main_loop(&mut self, mut model: Receiver<Loaded>) -> i32 {
         loop {
+            let poll = (self.poll && !self.docs.is_empty()).then_some(self.next_poll);
             let wait = self
                 .docs
                 .values()
                 .filter_map(|d| d.due)
+                .chain(poll)
                 .min()
                 .map_or(Duration::from_secs(3600), |t| {
                     t.saturating_duration_since(Instant::now())
@@ -333,6 +351,15 @@ impl Server<'_> {
                     self.model_loaded(loaded.unwrap_or_else(|_| Err("the model thread ended".into())));
                 }
                 default(wait) => {}
+            }
+            if self.poll && Instant::now() >= self.next_poll {
+                self.next_poll = Instant::now() + POLL;
+                let stamps = self.config_stamps();
+                if stamps != self.stamps {
+                    self.stamps = stamps;
+                    self.log(lsp::MessageType::INFO, "answerlint.toml changed: reloaded");
+                    self.rebuild_linters();
+                }
             }
             self.lint_due();
         }
@@ -415,6 +442,27 @@ impl Server<'_> {
                 ),
             ),
         }
+    }
+
+    /// The configuration files that apply to the open documents, as they are on disk now.
+    fn config_stamps(&self) -> Vec<ConfigStamp> {
+        let mut out: Vec<ConfigStamp> = self
+            .docs
+            .values()
+            .filter_map(|d| {
+                let abs = std::path::absolute(&d.path).ok()?;
+                let dir = abs.parent()?;
+                let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+                let p = answerlint::config::Config::find(&dir)?;
+                let m = std::fs::metadata(&p)
+                    .ok()
+                    .map(|m| (m.modified().ok(), m.len()));
+                Some((p, m))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// New linters (configurations read afresh), and every open document linted again.
@@ -537,6 +585,18 @@ impl Server<'_> {
                             big_noted: false,
                         },
                     );
+                    if self.poll {
+                        // A configuration first used now is read now: the baseline for
+                        // it (the others keep theirs, so a change to them still shows).
+                        let known: Vec<PathBuf> = self.stamps.iter().map(|s| s.0.clone()).collect();
+                        let new: Vec<ConfigStamp> = self
+                            .config_stamps()
+                            .into_iter()
+                            .filter(|s| !known.contains(&s.0))
+                            .collect();
+                        self.stamps.extend(new);
+                        self.stamps.sort();
+                    }
                 }
             }
             "textDocument/didChange" => {
