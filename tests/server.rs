@@ -997,3 +997,32 @@ fn configuration_files_are_polled_when_the_client_does_not_watch_them() {
     );
     assert_eq!(c.finish(), 0);
 }
+
+#[test]
+fn a_missing_model_is_said_once_and_the_lexicon_rules_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("m.md"));
+    let nowhere = dir.path().join("no-model-here");
+    let mut c = Client::start(&[], &[]);
+    c.initialize(
+        json!({}),
+        json!({"modelDir": nowhere.display().to_string(), "debounceMs": 0}),
+    );
+    let msg = c.wait_for("window/showMessage", |_| true);
+    assert!(
+        msg["message"]
+            .as_str()
+            .unwrap()
+            .contains("sentence model unavailable"),
+        "{msg}"
+    );
+    assert_eq!(msg["type"], 2, "a warning: {msg}");
+    c.open(&uri, "markdown", SCRIPT);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(
+        server_findings(SCRIPT, &diags),
+        cli_findings(dir.path(), "m.md", SCRIPT, false)
+    );
+    assert!(!nowhere.exists(), "the server never installs the model");
+    assert_eq!(c.finish(), 0);
+}

@@ -7,7 +7,11 @@
 //! it is, every open document is linted again with it and its full set replaces the
 //! first. The model keeps the embeddings of sentences it has seen
 //! ([`answerlint::model::Model::embed_batched`]), so an edit embeds only the sentences
-//! that changed. Changes are linted after `debounce` without another change.
+//! that changed. Changes are linted after `debounce` without another change, and the
+//! findings pushed (`textDocument/publishDiagnostics`), or, to clients that pull them,
+//! given when asked (`textDocument/diagnostic`). Configuration files are read again when
+//! the client reports a change, or when a look every [`POLL`] sees one (clients that
+//! cannot watch files).
 
 mod text;
 
