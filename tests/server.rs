@@ -513,6 +513,9 @@ fn every_fix_of_a_diagnostic_is_a_code_action_that_applies() {
                 disables += 1;
                 continue;
             }
+            if title.starts_with("Never flag ") {
+                continue;
+            }
             // Placeholders are not safe: never the preferred action.
             assert_eq!(a["isPreferred"], false, "{a}");
             if !got.contains(&(title.clone(), after.clone())) {
@@ -1024,5 +1027,97 @@ fn a_missing_model_is_said_once_and_the_lexicon_rules_go_on() {
         cli_findings(dir.path(), "m.md", SCRIPT, false)
     );
     assert!(!nowhere.exists(), "the server never installs the model");
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn a_phrase_can_be_made_an_exception_in_the_configuration() {
+    let find_action = |c: &mut Client, uri: &str, d: &Value| {
+        let r = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        );
+        r["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| {
+                a["title"].as_str().unwrap().starts_with(
+                    "Never flag “您放心”: add it to [lexicon.zh.vague-commitment] except",
+                )
+            })
+            .expect("an exception action")
+            .clone()
+    };
+    let reassurance = |diags: &[Value]| {
+        let at = SCRIPT.find("您放心").unwrap();
+        let (line, col) = utf16_position(SCRIPT, at);
+        diags
+            .iter()
+            .find(|d| {
+                d["code"] == "vague-commitment"
+                    && d["range"]["start"]["line"] == line
+                    && d["range"]["start"]["character"] == col
+            })
+            .cloned()
+    };
+
+    // An existing answerlint.toml: edited in place, its comments and order kept.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("answerlint.toml");
+    let before = "# team settings\n[rules]\nvague-quantity = \"warning\"  # keep\n";
+    std::fs::write(&config, before).unwrap();
+    let uri = uri_of(&dir.path().join("x.md"));
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        json!({"debounceMs": 0}),
+    );
+    c.open(&uri, "markdown", SCRIPT);
+    let diags = c.diagnostics(&uri, 1);
+    let d = reassurance(&diags).expect("您放心 flagged");
+    let action = find_action(&mut c, &uri, &d);
+    let after = apply_edit(before, &action["edit"], &uri_of(&config));
+    assert!(after.starts_with(before), "{after}");
+    std::fs::write(&config, &after).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&config), "type": 2}]}),
+    );
+    let diags = c.diagnostics(&uri, 1);
+    assert!(reassurance(&diags).is_none(), "{diags:?}");
+    assert!(
+        codes(&diags).contains(&"vague-commitment".to_string()),
+        "尽力解决 still"
+    );
+    assert_eq!(c.finish(), 0);
+
+    // None yet, and a client that can create files: a new one beside the document.
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("y.md"));
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(
+        json!({"workspace": {"workspaceEdit": {"resourceOperations": ["create"]},
+                             "didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        json!({"debounceMs": 0}),
+    );
+    c.open(&uri, "markdown", SCRIPT);
+    let diags = c.diagnostics(&uri, 1);
+    let d = reassurance(&diags).expect("您放心 flagged");
+    let action = find_action(&mut c, &uri, &d);
+    let ops = action["edit"]["documentChanges"]
+        .as_array()
+        .expect("document changes");
+    let config = dir.path().join("answerlint.toml");
+    assert_eq!(ops[0]["kind"], "create", "{action}");
+    assert_eq!(ops[0]["uri"], uri_of(&config));
+    assert_eq!(ops[1]["textDocument"]["uri"], uri_of(&config));
+    std::fs::write(&config, ops[1]["edits"][0]["newText"].as_str().unwrap()).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&config), "type": 1}]}),
+    );
+    let diags = c.diagnostics(&uri, 1);
+    assert!(reassurance(&diags).is_none(), "{diags:?}");
     assert_eq!(c.finish(), 0);
 }

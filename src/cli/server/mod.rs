@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use answerlint::diagnostic::{Applicability, Diagnostic, Severity, Source};
+use answerlint::diagnostic::{Applicability, Diagnostic, RuleId, Severity, Source};
 use answerlint::engine::{Linter, Outcome, Settings};
 use answerlint::fix::FixMode;
 use answerlint::model::DeviceChoice;
@@ -150,6 +150,8 @@ struct Server<'c> {
     refresh: bool,
     /// Requests we sent, for their ids.
     sent: u64,
+    /// The client can create files in a workspace edit (a new answerlint.toml).
+    create_files: bool,
     /// The client does not watch files for us: look at the configuration files of the
     /// open documents every [`POLL`] instead.
     poll: bool,
@@ -201,6 +203,13 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
         .and_then(|g| g.position_encodings.as_ref())
         .is_some_and(|e| e.contains(&lsp::PositionEncodingKind::UTF8));
     let units = if utf8 { Units::Utf8 } else { Units::Utf16 };
+    let create_files = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.workspace_edit.as_ref())
+        .and_then(|e| e.resource_operations.as_ref())
+        .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create));
     // Clients that pull diagnostics get them only when they ask: pushed as well, they
     // would show each finding twice.
     let pull = params
@@ -264,6 +273,7 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
         pull,
         refresh,
         sent: 0,
+        create_files,
         poll: false,
         next_poll: Instant::now(),
         stamps: Vec::new(),
@@ -856,6 +866,17 @@ impl Server<'_> {
                 }
             }
         }
+        if wanted("quickfix") {
+            for d in doc
+                .diags
+                .iter()
+                .filter(|d| d.span.start <= b && a <= d.span.end)
+            {
+                if let Some(action) = self.exception_action(doc, d, &lines) {
+                    out.push(lsp::CodeActionOrCommand::CodeAction(action));
+                }
+            }
+        }
         let any_safe = doc.diags.iter().any(|d| {
             d.fixes
                 .iter()
@@ -872,6 +893,105 @@ impl Server<'_> {
             }
         }
         out
+    }
+
+    /// "Never flag this phrase": the finding's phrase added to `except` of its lexicon
+    /// list in the document's answerlint.toml (the file's formatting kept), or in a new
+    /// one beside the document when there is none and the client can create files.
+    fn exception_action(
+        &self,
+        doc: &Doc,
+        d: &Diagnostic,
+        lines: &Lines,
+    ) -> Option<lsp::CodeAction> {
+        // Rules whose lexicon findings span exactly the phrase that matched.
+        let list = match (d.source, d.rule) {
+            (
+                Source::Lexicon,
+                RuleId::VagueCommitment | RuleId::VagueQuantity | RuleId::UnverifiableClaim,
+            ) => d.rule.as_str(),
+            _ => return None,
+        };
+        let phrase = doc.text.get(d.span.start..d.span.end)?.trim();
+        if phrase.is_empty() || phrase.contains(['\n', '\r']) {
+            return None;
+        }
+        let lang = if phrase
+            .chars()
+            .any(|c| ('\u{3400}'..='\u{9fff}').contains(&c))
+        {
+            "zh"
+        } else {
+            "en"
+        };
+        let resolved = self.fast.config_for(&doc.path).ok()?;
+        let title = |file: &std::path::Path| {
+            format!(
+                "Never flag “{phrase}”: add it to [lexicon.{lang}.{list}] except in {}",
+                file.display()
+            )
+        };
+        let diagnostics = Some(vec![to_lsp(d, &doc.text, lines, self.units)]);
+        match &resolved.path {
+            Some(path) => {
+                let old = std::fs::read_to_string(path).ok()?;
+                let new = add_exception(&old, lang, list, phrase)?;
+                let (a, b, ins) = text::minimal_edit(&old, &new)?;
+                let file_lines = Lines::new(&old);
+                let uri = text::file_uri(path)?;
+                Some(lsp::CodeAction {
+                    title: title(path),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics,
+                    edit: Some(self.edit(
+                        &uri,
+                        vec![lsp::TextEdit {
+                            range: file_lines.range(&old, a, b, self.units),
+                            new_text: ins.to_string(),
+                        }],
+                    )),
+                    is_preferred: Some(false),
+                    ..Default::default()
+                })
+            }
+            None if self.create_files => {
+                let path = doc.path.parent()?.join(answerlint::config::FILE_NAME);
+                let uri = text::file_uri(&path)?;
+                let new = add_exception("", lang, list, phrase)?;
+                let ops = vec![
+                    lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                        uri: uri.clone(),
+                        options: Some(lsp::CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    })),
+                    lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                        text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                            uri,
+                            version: None,
+                        },
+                        edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                            range: lsp::Range::default(),
+                            new_text: new,
+                        })],
+                    }),
+                ];
+                Some(lsp::CodeAction {
+                    title: title(&path),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics,
+                    edit: Some(lsp::WorkspaceEdit {
+                        document_changes: Some(lsp::DocumentChanges::Operations(ops)),
+                        ..Default::default()
+                    }),
+                    is_preferred: Some(false),
+                    ..Default::default()
+                })
+            }
+            None => None,
+        }
     }
 
     /// The safe fixes of a document applied, linted again and applied again until
@@ -994,6 +1114,39 @@ fn to_lsp(d: &Diagnostic, text: &str, lines: &Lines, units: Units) -> lsp::Diagn
     }
 }
 
+/// `config` (answerlint.toml's text) with `phrase` added to `[lexicon.LANG.LIST] except`,
+/// everything else as it was (comments, order, spacing); `None` when the file does not
+/// parse or holds those keys in another shape (an inline table, a string).
+fn add_exception(config: &str, lang: &str, list: &str, phrase: &str) -> Option<String> {
+    use toml_edit::{Array, DocumentMut, Item, Table};
+    let mut doc: DocumentMut = config.parse().ok()?;
+    let implicit = || {
+        let mut t = Table::new();
+        t.set_implicit(true);
+        Item::Table(t)
+    };
+    let lexicon = doc
+        .entry("lexicon")
+        .or_insert_with(implicit)
+        .as_table_mut()?;
+    let by_lang = lexicon
+        .entry(lang)
+        .or_insert_with(implicit)
+        .as_table_mut()?;
+    let table = by_lang
+        .entry(list)
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_mut()?;
+    let except = table
+        .entry("except")
+        .or_insert_with(|| toml_edit::value(Array::new()))
+        .as_array_mut()?;
+    if !except.iter().any(|v| v.as_str() == Some(phrase)) {
+        except.push(phrase);
+    }
+    Some(doc.to_string())
+}
+
 /// The comment that disables `rule` on line `line`, and where it goes: a line of its own
 /// above, with the line's indentation and line ending (Markdown: an HTML comment; plain
 /// text: `#`), as `src/document/suppress.rs` reads them.
@@ -1061,8 +1214,42 @@ fn is_markdown(language_id: &str, path: &std::path::Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use answerlint::diagnostic::RuleId;
     use answerlint::Span;
+
+    #[test]
+    fn exceptions_are_added_keeping_the_file_as_it_was() {
+        let old = "# ours\n[rules]\nhedged-figure = \"warning\"  # keep\n";
+        let new = add_exception(old, "zh", "vague-commitment", "您放心").unwrap();
+        assert!(new.starts_with(old), "{new}");
+        let v: toml::Value = toml::from_str(&new).unwrap();
+        assert_eq!(
+            v["lexicon"]["zh"]["vague-commitment"]["except"],
+            toml::Value::Array(vec!["您放心".into()])
+        );
+        // Again: no duplicate; another phrase joins the same list.
+        assert_eq!(
+            add_exception(&new, "zh", "vague-commitment", "您放心").unwrap(),
+            new
+        );
+        let more = add_exception(&new, "zh", "vague-commitment", "包您满意").unwrap();
+        let v: toml::Value = toml::from_str(&more).unwrap();
+        assert_eq!(
+            v["lexicon"]["zh"]["vague-commitment"]["except"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        // A shape we do not edit, or a file that does not parse: no action.
+        assert_eq!(
+            add_exception("lexicon = 1\n", "zh", "vague-commitment", "x"),
+            None
+        );
+        assert_eq!(
+            add_exception("[rules\n", "zh", "vague-commitment", "x"),
+            None
+        );
+    }
 
     fn finding(source: Source, confidence: Option<f32>) -> Diagnostic {
         Diagnostic {

@@ -182,6 +182,24 @@ pub fn minimal_edit<'a>(old: &str, new: &'a str) -> Option<(usize, usize, &'a st
     Some((pre, old.len() - suf, &new[pre..new.len() - suf]))
 }
 
+/// The `file:` URI of an absolute path (bytes outside the unreserved set and `/`
+/// percent-escaped).
+pub fn file_uri(path: &std::path::Path) -> Option<lsp_types::Uri> {
+    let s = path.to_str()?;
+    if !s.starts_with('/') {
+        return None;
+    }
+    let mut out = String::from("file://");
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +246,10 @@ mod tests {
             Some(PathBuf::from("/tmp/a b/答.md"))
         );
         assert_eq!(file_path("untitled:Untitled-1"), None);
+        let p = PathBuf::from("/tmp/a b/答 #1.toml");
+        let uri = file_uri(&p).unwrap();
+        assert_eq!(uri.as_str(), "file:///tmp/a%20b/%E7%AD%94%20%231.toml");
+        assert_eq!(file_path(uri.as_str()), Some(p));
     }
 
     #[test]
