@@ -827,8 +827,9 @@ for _, d in ipairs(vim.diagnostic.get(0)) do
   table.insert(lines, string.format("%s %d %d %s", tostring(d.code), d.lnum, d.col, tostring(d.source)))
 end
 vim.fn.writefile(lines, os.getenv("ANSWERLINT_OUT"))
-vim.lsp.stop_client(vim.lsp.get_active_clients())
-vim.wait(5000, function() return #vim.lsp.get_active_clients() == 0 end, 20)
+local clients = vim.lsp.get_clients or vim.lsp.get_active_clients
+vim.lsp.stop_client(clients())
+vim.wait(5000, function() return #clients() == 0 end, 20)
 vim.cmd("qa!")
 "#,
     )
