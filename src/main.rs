@@ -10,9 +10,14 @@ fn main() {
     let cli = Cli::parse();
     if matches!(
         cli.command,
-        Command::Check(_) | Command::Fix(_) | Command::Rewrite(_) | Command::Report(_)
+        Command::Check(_)
+            | Command::Fix(_)
+            | Command::Rewrite(_)
+            | Command::Report(_)
+            | Command::Server(_)
     ) {
-        // Load the Chinese segmenter while input is read and configuration parsed.
+        // Load the Chinese segmenter while input is read and configuration parsed (the
+        // server: while the client initializes).
         answerlint::document::tokens::warm_up();
     }
     let flag = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
