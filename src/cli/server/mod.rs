@@ -637,6 +637,12 @@ impl Server<'_> {
                             },
                         );
                     }
+                    if self.poll {
+                        // Configurations no open document uses any more are not watched;
+                        // the others keep their stamps, so a change to them still shows.
+                        let used = self.config_stamps();
+                        self.stamps.retain(|s| used.iter().any(|u| u.0 == s.0));
+                    }
                 }
             }
             "workspace/didChangeWatchedFiles" => {
