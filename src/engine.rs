@@ -393,6 +393,38 @@ impl Linter {
         self.run(vec![stage]).pop().expect("one outcome")
     }
 
+    /// Lints `text` held in memory (an editor's buffer) as the file `path`: the
+    /// configuration that applies to `path`, its `[files] max-size` limit (a longer text
+    /// is skipped with the reason), and Markdown unless `markdown` is false. Spans are
+    /// byte offsets into `text` exactly as given (nothing is decoded or stripped).
+    pub fn lint_buffer(&mut self, path: &Path, text: String, markdown: bool) -> Outcome {
+        let shown = path.display().to_string();
+        let resolved = match self.config_for(path) {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::Error {
+                    path: shown,
+                    message: e.to_string(),
+                }
+            }
+        };
+        let max = resolved.config.files.max_size;
+        if text.len() as u64 > max {
+            return Outcome::Skipped {
+                path: shown,
+                reason: format!(
+                    "{} bytes, over the {max}-byte limit ([files] max-size in answerlint.toml)",
+                    text.len()
+                ),
+            };
+        }
+        let digest = crate::fix::digest(text.as_bytes());
+        let p = self.prepare_text(&shown, markdown, text, Encoding::Utf8, digest, resolved);
+        self.run(vec![Stage::Ready(Box::new(p))])
+            .pop()
+            .expect("one outcome")
+    }
+
     /// Lints many files, in parallel on rayon's current pool, the model batched across
     /// them. Outcomes come back in the order of `paths`.
     pub fn lint_paths(&mut self, paths: &[(PathBuf, bool)]) -> Vec<Outcome> {
@@ -555,7 +587,7 @@ impl Linter {
         };
         Stage::Ready(Box::new(self.prepare_text(
             shown,
-            path,
+            !is_plain_text(path),
             text,
             encoding,
             crate::fix::digest(bytes),
@@ -570,7 +602,7 @@ impl Linter {
         let stage = match self.config_for(path) {
             Ok(r) => Stage::Ready(Box::new(self.prepare_text(
                 &report.path,
-                path,
+                !is_plain_text(path),
                 text,
                 report.encoding,
                 report.digest,
@@ -587,14 +619,14 @@ impl Linter {
     fn prepare_text(
         &self,
         shown: &str,
-        path: &Path,
+        markdown: bool,
         text: String,
         encoding: Encoding,
         digest: u64,
         resolved: Arc<Resolved>,
     ) -> Prepared {
         let opts = DocOptions {
-            markdown: !is_plain_text(path),
+            markdown,
             lang: self.settings.lang,
         };
         let doc = Document::build(text, &resolved.lexicons, opts);

@@ -10,9 +10,14 @@ fn main() {
     let cli = Cli::parse();
     if matches!(
         cli.command,
-        Command::Check(_) | Command::Fix(_) | Command::Rewrite(_) | Command::Report(_)
+        Command::Check(_)
+            | Command::Fix(_)
+            | Command::Rewrite(_)
+            | Command::Report(_)
+            | Command::Server(_)
     ) {
-        // Load the Chinese segmenter while input is read and configuration parsed.
+        // Load the Chinese segmenter while input is read and configuration parsed (the
+        // server: while the client initializes).
         answerlint::document::tokens::warm_up();
     }
     let flag = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
@@ -22,6 +27,10 @@ fn main() {
         no_color: flag("NO_COLOR"),
         no_model_env: flag("ANSWERLINT_NO_MODEL"),
     };
+    if let Command::Server(args) = cli.command {
+        // The server owns stdin and stdout (JSON-RPC); it logs on stderr.
+        std::process::exit(cli::server::run(args, term));
+    }
     let stdout = std::io::stdout();
     // Long runs write each file's findings as they come; buffered, flushed at the end.
     let mut sink = std::io::BufWriter::new(stdout.lock());

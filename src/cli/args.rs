@@ -110,6 +110,9 @@ pub enum Command {
     /// Train the classifier heads on models/data and write models/heads.json and the
     /// metrics of the model card.
     Train(TrainArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors: diagnostics as you
+    /// type, quick fixes, hover. See README "Language server".
+    Server(ServerArgs),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     ///
     /// Example: answerlint completions bash > ~/.local/share/bash-completion/completions/answerlint
@@ -384,4 +387,27 @@ pub struct AuditArgs {
 pub enum TemplateArg {
     /// Three tiers of growing deadlines, each with an action and its proof.
     ThreeTier,
+}
+
+/// `answerlint server`: options the editor can also give as initializationOptions
+/// (`noModel`, `modelDir`, `device`, `debounceMs`); the editor's take precedence.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Speak LSP over stdin and stdout (the only transport; accepted for editors that
+    /// always pass it).
+    #[arg(long)]
+    pub stdio: bool,
+    /// Do not load the sentence model (lexicon and pattern rules only). Also set by
+    /// ANSWERLINT_NO_MODEL=1.
+    #[arg(long)]
+    pub no_model: bool,
+    /// Device for the sentence model.
+    #[arg(long, value_enum, default_value_t = answerlint::model::DeviceChoice::Auto)]
+    pub device: answerlint::model::DeviceChoice,
+    /// Where the sentence model lives (see `answerlint model status`).
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Milliseconds to wait after the last change before linting a document again.
+    #[arg(long, default_value_t = 150, value_name = "MS")]
+    pub debounce_ms: u64,
 }

@@ -16,6 +16,7 @@ mod check;
 mod model;
 mod output;
 mod report;
+pub mod server;
 mod train;
 
 use std::io::{Read, Write};
@@ -77,6 +78,8 @@ pub fn run_to(cli: Cli, stdin: &mut dyn Read, term: Terminal, sink: &mut dyn Wri
         Command::Train(args) => model::train(&args, term),
         Command::Completions { shell } => completions(shell),
         Command::Manpage => manpage(),
+        // main.rs runs the server before stdout is locked for printing.
+        Command::Server(_) => usage_error("`server` runs from main".into()),
     }
 }
 
