@@ -305,7 +305,14 @@ fn png_size(png: &[u8]) -> (u32, u32) {
     (be(&png[16..20]), be(&png[20..24]))
 }
 
-const ANSWER: &str = "## 问题：买家投诉商品破损，怎么处理？\n\n您放心，我们会尽力解决的。\n";
+const ANSWER: &str = "## 问题：买家投诉商品破损，怎么处理？\n\n\
+我们会尽力解决。收到投诉后按三级处理：\n\
+1. 24小时内：客服联系买家核实破损照片，凭证：聊天记录截图。\n\
+2. 48小时内：补发或全额退款，凭证：物流单号或退款记录。\n\
+3. 7天内：复盘包装并更换加厚纸箱，凭证：整改报告。\n";
+
+/// A complaint answer without tiers: `rewrite` turns it into the three-tier template.
+const WEAK: &str = "## 问题：买家投诉商品破损，怎么处理？\n\n您放心，我们会尽力解决的。\n";
 
 #[test]
 fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
@@ -322,7 +329,13 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
 
     b.viewport(1280, 900, false);
     b.page("Page.enable", json!({}));
-    b.page("Page.navigate", json!({"url": "about:blank"}));
+    // A browser whose language is Chinese (headless Chromium ignores --lang).
+    let version = b.call(None, "Browser.getVersion", json!({}));
+    b.page(
+        "Network.setUserAgentOverride",
+        json!({"userAgent": version["userAgent"], "acceptLanguage": "zh-CN"}),
+    );
+    b.wait_for("document.readyState === 'complete'");
     let blank = b.screenshot();
     b.page("Page.navigate", json!({"url": server.url}));
     b.wait_for(
@@ -330,11 +343,12 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
     );
 
     // The language follows the browser's: Chinese here.
-    let nav = b.eval("navigator.language").as_str().unwrap().to_string();
-    let title = b.eval("document.querySelector('h1').textContent");
-    if nav.starts_with("zh") {
-        assert_eq!(title, "answerlint 答题工作台");
-    }
+    assert_eq!(b.eval("navigator.language"), "zh-CN");
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent"),
+        "answerlint 答题工作台"
+    );
+    assert_eq!(b.eval("document.documentElement.lang"), "zh-CN");
 
     // Type the answer: the vague promise gets highlighted.
     b.eval("document.getElementById('text').focus()");
@@ -376,7 +390,8 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
     let before = b.eval("document.getElementById('text').value");
     let clicked = b.eval(
         "(() => { const li = [...document.querySelectorAll('#findings li')].find(l => \
-         l.querySelector('.rule') && l.querySelector('.rule').textContent === 'vague-commitment'); \
+         l.querySelector('.rule') && l.querySelector('.rule').textContent === 'vague-commitment' \
+         && l.querySelector('.f-msg').textContent.includes('尽力')); \
          const btn = li && li.querySelector('.f-fixes button'); if (!btn) return false; btn.click(); return true; })()",
     );
     assert_eq!(clicked, true, "the vague commitment has a fix button");
@@ -385,10 +400,13 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
          document.getElementById('text').value !== {before} && lastText === document.getElementById('text').value"
     ));
     let after = b.eval("document.getElementById('text').value");
+    let after = after.as_str().unwrap();
     assert!(
-        !after.as_str().unwrap().contains("尽力") || after.as_str().unwrap().contains("待补充"),
+        !after.contains("尽力") && after.contains("待补充"),
         "{after}"
     );
+    // The placeholders are highlighted until filled in.
+    b.wait_for("document.querySelectorAll('#backdrop mark.todo').length >= 3");
     let score_after = b.eval("document.querySelector('#score .big').textContent");
     assert_ne!(score_after, score_before, "the score did not change");
 
@@ -406,6 +424,12 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
         "[...document.querySelectorAll('[data-i18n]')].filter(e => !e.textContent.trim()).length",
     );
     assert_eq!(untranslated, 0);
+    // Labels drawn by the script follow too: the status line, the score's headings.
+    let cjk = b.eval(
+        "[document.getElementById('status'), ...document.querySelectorAll('#score h2, #score .of, #score .name')]\
+         .map(e => e.textContent).filter(t => /[\\u4e00-\\u9fff]/.test(t))",
+    );
+    assert_eq!(cjk, json!([]), "Chinese left in the English page");
     let en_desktop = b.screenshot();
     save("en-1280.png", &en_desktop);
 
@@ -422,6 +446,57 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
     b.eval("document.getElementById('ui-lang').click()");
     let zh_phone = b.screenshot();
     save("zh-390.png", &zh_phone);
+
+    // The three-tier rewrite: before and after side by side, accepted into the editor.
+    b.viewport(1280, 900, false);
+    b.wait_for("document.documentElement.clientWidth === 1280");
+    b.eval(&format!(
+        "(() => {{ const t = document.getElementById('text'); t.value = {}; \
+         t.dispatchEvent(new Event('input')); }})()",
+        json!(WEAK)
+    ));
+    b.wait_for("lastText === document.getElementById('text').value");
+    b.eval("document.getElementById('rewrite').click()");
+    b.wait_for("!document.getElementById('rewrite-panel').hidden");
+    let after_pane = b.eval("document.getElementById('diff-after').textContent");
+    assert!(
+        after_pane.as_str().unwrap().contains("待补充"),
+        "{after_pane}"
+    );
+    assert_eq!(
+        b.eval("document.getElementById('diff-before').textContent"),
+        json!(WEAK)
+    );
+    let rewrite = b.screenshot();
+    save("zh-rewrite-1280.png", &rewrite);
+    b.eval("document.getElementById('accept').click()");
+    assert_eq!(b.eval("document.getElementById('text').value"), after_pane);
+
+    // The batch tab: two files chosen, the HTML report shown in the page.
+    let files = tempfile::tempdir().unwrap();
+    let (a, c) = (files.path().join("a.md"), files.path().join("c.md"));
+    fs::write(&a, WEAK).unwrap();
+    fs::write(&c, ANSWER).unwrap();
+    b.eval("document.getElementById('tab-batch').click()");
+    let doc = b.page("DOM.getDocument", json!({}));
+    let node = b.page(
+        "DOM.querySelector",
+        json!({"nodeId": doc["root"]["nodeId"], "selector": "#batch-file-input"}),
+    );
+    b.page(
+        "DOM.setFileInputFiles",
+        json!({"nodeId": node["nodeId"], "files": [a.to_str().unwrap(), c.to_str().unwrap()]}),
+    );
+    b.wait_for("!document.getElementById('batch-run').disabled");
+    b.eval("document.getElementById('batch-run').click()");
+    b.wait_for("!document.getElementById('report').hidden");
+    std::thread::sleep(Duration::from_millis(500));
+    let batch = b.screenshot();
+    save("zh-batch-1280.png", &batch);
+    assert_eq!(
+        b.eval("document.getElementById('batch-error').textContent"),
+        ""
+    );
 
     assert_eq!(png_size(&blank), (1280, 900));
     for (name, png, size) in [
