@@ -693,3 +693,56 @@ fn with_the_model_results_equal_the_cli_with_the_model() {
         .json();
     assert_eq!(without_extras(r), cli_check(text, name, false).0);
 }
+
+#[cfg(unix)]
+#[test]
+fn open_starts_the_browser_with_the_address() {
+    use std::os::unix::fs::PermissionsExt;
+    // A stand-in for xdg-open that writes down what it was asked to open.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("opened.txt");
+    let fake = dir.path().join("xdg-open");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut child = Command::new(BIN)
+        .args(["serve", "--no-model", "--port", "0", "--open"])
+        .env("PATH", path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut url = String::new();
+    for _ in 0..20 {
+        let mut line = String::new();
+        if err.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            url = rest.split(' ').next().unwrap().to_string();
+            break;
+        }
+    }
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let mut opened = String::new();
+    for _ in 0..100 {
+        opened = std::fs::read_to_string(&log).unwrap_or_default();
+        if !opened.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(opened, url);
+}
