@@ -875,6 +875,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_fixed_configuration_is_used_whatever_the_name() {
+        // An answerlint.toml that turns the rule off, where the text's name points.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("answerlint.toml"),
+            "[rules]\nvague-commitment = \"off\"\n",
+        )
+        .unwrap();
+        let name = dir.path().join("a.md");
+        let name = name.to_str().unwrap();
+        let text = "我们会尽力解决。\n".as_bytes();
+        let rules = |o: Outcome| match o {
+            Outcome::Linted(r) => r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(),
+            _ => panic!("not linted"),
+        };
+        let found = rules(
+            Linter::new(Settings::default())
+                .unwrap()
+                .lint_stdin(name, text),
+        );
+        assert!(!found.contains(&RuleId::VagueCommitment), "{found:?}");
+        let fixed = Linter::new(Settings::default())
+            .unwrap()
+            .with_fixed_config(Arc::new(Resolved::defaults()));
+        let mut fixed = fixed;
+        let found = rules(fixed.lint_stdin(name, text));
+        assert!(found.contains(&RuleId::VagueCommitment), "{found:?}");
+    }
+
+    #[test]
     fn cache_keys_depend_on_the_model() {
         let resolved = Resolved::defaults();
         let path = Path::new("a.md");

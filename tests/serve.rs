@@ -328,6 +328,29 @@ fn check_answers_as_the_cli_does() {
 }
 
 #[test]
+fn select_and_ignore_apply_as_in_the_cli() {
+    let text = example("zh-weak.md");
+    for args in [
+        ["--select", "vague-commitment,hedged-figure"],
+        ["--ignore", "vague-commitment,missing-tiers"],
+    ] {
+        let s = Server::start(&["--no-model", args[0], args[1]]);
+        let got = s
+            .post("/api/check", &json!({"text": text, "filename": "w.md"}))
+            .json();
+        let (out, _) = cli(
+            &["check", "--format", "json", "--no-model", args[0], args[1]],
+            "w.md",
+            &text,
+        );
+        let want: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(without_extras(got), want, "{args:?}");
+        let n = want["summary"]["diagnostics"].as_u64().unwrap();
+        assert!(n > 0, "{args:?} leaves nothing to compare");
+    }
+}
+
+#[test]
 fn fix_and_rewrite_give_the_cli_text() {
     let s = Server::no_model();
     for (text, name) in [

@@ -410,6 +410,15 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
     let score_after = b.eval("document.querySelector('#score .big').textContent");
     assert_ne!(score_after, score_before, "the score did not change");
 
+    // Clicking a finding selects its text in the editor.
+    let selected = b.eval(
+        "(() => { const d = diagnostics(last)[0]; document.querySelector('#findings .f-msg').click(); \
+         const t = document.getElementById('text'); const idx = byteIndex(t.value); \
+         return document.activeElement === t && t.selectionStart === idx(d.start) \
+           && t.selectionEnd === idx(d.end) && d.end > d.start; })()",
+    );
+    assert_eq!(selected, true, "the first finding's text is not selected");
+
     let zh_desktop = b.screenshot();
     save("zh-1280.png", &zh_desktop);
 
