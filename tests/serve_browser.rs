@@ -263,6 +263,20 @@ impl Browser {
         );
     }
 
+    /// Chooses `files` in the file input matching `selector`.
+    fn set_files(&mut self, selector: &str, files: &[&Path]) {
+        let doc = self.page("DOM.getDocument", json!({}));
+        let node = self.page(
+            "DOM.querySelector",
+            json!({"nodeId": doc["root"]["nodeId"], "selector": selector}),
+        );
+        let files: Vec<&str> = files.iter().map(|p| p.to_str().unwrap()).collect();
+        self.page(
+            "DOM.setFileInputFiles",
+            json!({"nodeId": node["nodeId"], "files": files}),
+        );
+    }
+
     fn screenshot(&mut self) -> Vec<u8> {
         let r = self.page("Page.captureScreenshot", json!({"format": "png"}));
         base64(r["data"].as_str().unwrap())
@@ -481,21 +495,24 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
     b.eval("document.getElementById('accept').click()");
     assert_eq!(b.eval("document.getElementById('text').value"), after_pane);
 
-    // The batch tab: two files chosen, the HTML report shown in the page.
+    // Opening a file: a GBK one is read as such.
     let files = tempfile::tempdir().unwrap();
+    let gbk = files.path().join("gbk.md");
+    let (bytes, _, bad) = encoding_rs::GBK.encode(WEAK);
+    assert!(!bad);
+    fs::write(&gbk, &bytes).unwrap();
+    b.set_files("#file", &[&gbk]);
+    b.wait_for(&format!(
+        "document.getElementById('text').value === {} && document.getElementById('filename').value === 'gbk.md'",
+        json!(WEAK)
+    ));
+
+    // The batch tab: two files chosen, the HTML report shown in the page.
     let (a, c) = (files.path().join("a.md"), files.path().join("c.md"));
     fs::write(&a, WEAK).unwrap();
     fs::write(&c, ANSWER).unwrap();
     b.eval("document.getElementById('tab-batch').click()");
-    let doc = b.page("DOM.getDocument", json!({}));
-    let node = b.page(
-        "DOM.querySelector",
-        json!({"nodeId": doc["root"]["nodeId"], "selector": "#batch-file-input"}),
-    );
-    b.page(
-        "DOM.setFileInputFiles",
-        json!({"nodeId": node["nodeId"], "files": [a.to_str().unwrap(), c.to_str().unwrap()]}),
-    );
+    b.set_files("#batch-file-input", &[&a, &c]);
     b.wait_for("!document.getElementById('batch-run').disabled");
     b.eval("document.getElementById('batch-run').click()");
     b.wait_for("!document.getElementById('report').hidden");
