@@ -117,6 +117,11 @@ impl Resolved {
     pub fn defaults() -> Resolved {
         Resolved::new(Config::default(), None)
     }
+
+    /// The configuration file at `path`, loaded and compiled.
+    pub fn load(path: &Path) -> Result<Resolved, ConfigError> {
+        Ok(Resolved::new(Config::load(path)?, Some(path.to_path_buf())))
+    }
 }
 
 /// Loads the sentence model when a file first needs it; an error is a one-line reason.
@@ -146,6 +151,9 @@ pub struct Linter {
     cache: Option<crate::cache::Cache>,
     /// What identifies the model for cache keys ([`crate::model::install::identity`]).
     model_key: String,
+    /// The configuration of every file, whatever its name: no lookup on disk
+    /// ([`Linter::with_fixed_config`]).
+    fixed: Option<Arc<Resolved>>,
 }
 
 /// A file read, decoded and parsed, waiting for the model and the rules.
@@ -179,6 +187,7 @@ impl Linter {
             defaults: Arc::new(Resolved::defaults()),
             cache: None,
             model_key: String::new(),
+            fixed: None,
         };
         if let Some(p) = linter.settings.config_file.clone() {
             let cfg = Config::load(&p)?;
@@ -205,6 +214,14 @@ impl Linter {
     /// its files' sizes and times), so that results of another model are never served.
     pub fn with_model_key(mut self, key: String) -> Linter {
         self.model_key = key;
+        self
+    }
+
+    /// Uses `resolved` for every file and never looks for answerlint.toml: the names of
+    /// texts posted to a server (the web workbench) are data, not places on disk to look
+    /// at.
+    pub fn with_fixed_config(mut self, resolved: Arc<Resolved>) -> Linter {
+        self.fixed = Some(resolved);
         self
     }
 
@@ -350,6 +367,9 @@ impl Linter {
 
     /// The configuration that applies to files in `dir`.
     pub fn config_for_dir(&self, dir: &Path) -> Result<Arc<Resolved>, ConfigError> {
+        if let Some(r) = &self.fixed {
+            return Ok(r.clone());
+        }
         if let Some(p) = &self.settings.config_file {
             return Ok(self.configs.lock().unwrap()[p].clone());
         }
@@ -381,6 +401,9 @@ impl Linter {
     /// The walk up starts from the file's real directory (`..` and symlinked directories
     /// resolved), never from the working directory's ancestors.
     pub fn config_for(&self, path: &Path) -> Result<Arc<Resolved>, ConfigError> {
+        if let Some(r) = &self.fixed {
+            return Ok(r.clone());
+        }
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let dir = abs.parent().map(real_path).unwrap_or_default();
         self.config_for_dir(&dir)
@@ -842,6 +865,36 @@ pub fn lint_text_with(text: &str, settings: &Settings) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fixed_configuration_is_used_whatever_the_name() {
+        // An answerlint.toml that turns the rule off, where the text's name points.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("answerlint.toml"),
+            "[rules]\nvague-commitment = \"off\"\n",
+        )
+        .unwrap();
+        let name = dir.path().join("a.md");
+        let name = name.to_str().unwrap();
+        let text = "我们会尽力解决。\n".as_bytes();
+        let rules = |o: Outcome| match o {
+            Outcome::Linted(r) => r.diagnostics.iter().map(|d| d.rule).collect::<Vec<_>>(),
+            _ => panic!("not linted"),
+        };
+        let found = rules(
+            Linter::new(Settings::default())
+                .unwrap()
+                .lint_stdin(name, text),
+        );
+        assert!(!found.contains(&RuleId::VagueCommitment), "{found:?}");
+        let fixed = Linter::new(Settings::default())
+            .unwrap()
+            .with_fixed_config(Arc::new(Resolved::defaults()));
+        let mut fixed = fixed;
+        let found = rules(fixed.lint_stdin(name, text));
+        assert!(found.contains(&RuleId::VagueCommitment), "{found:?}");
+    }
 
     #[test]
     fn cache_keys_depend_on_the_model() {

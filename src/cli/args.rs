@@ -53,6 +53,14 @@ Examples:
 Exit codes: 0 report written, 2 usage error, unwritable output or unreadable input (the
 report is still written, the file listed with its error).";
 
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  answerlint serve --open                    the workbench at http://127.0.0.1:8087/
+  answerlint serve --port 0 --no-model       any free port, lexicon rules only
+  curl -s localhost:8087/api/check -d '{\"text\": \"我们会尽力解决。\"}'
+
+Exit codes: 0 stopped with Ctrl-C, 2 usage error or the address cannot be bound.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "answerlint",
@@ -92,6 +100,11 @@ pub enum Command {
     /// summary table. Markdown on stdout.
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
+    /// Serve the web workbench: a page to paste an answer into and see its findings,
+    /// fixes, rewrite and score as you type, and a JSON API (/api/check, /api/fix,
+    /// /api/rewrite, /api/explain/RULE, /api/rules, /api/health). Local only by default.
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
     /// List the rules with their default severities.
     Rules {
         /// human (a table) or json.
@@ -361,6 +374,49 @@ pub struct ReportArgs {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Anything but a loopback address (127.0.0.1, ::1) lets other
+    /// machines use the server: it has no authentication.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on; 0 picks a free one. The address is printed on stderr.
+    #[arg(long, default_value_t = 8087)]
+    pub port: u16,
+    /// Open the page in the default browser once the server is listening.
+    #[arg(long)]
+    pub open: bool,
+    /// Use this configuration for every text posted (default: the built-in defaults; no
+    /// answerlint.toml is looked for).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Never run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Do not load the sentence model (lexicon and pattern rules only). Also set by
+    /// ANSWERLINT_NO_MODEL=1.
+    #[arg(long)]
+    pub no_model: bool,
+    /// Device for the sentence model.
+    #[arg(long, value_enum, default_value_t = answerlint::model::DeviceChoice::Auto)]
+    pub device: answerlint::model::DeviceChoice,
+    /// Where the sentence model lives (see `answerlint model status`).
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Largest request body in bytes; larger ones get 413.
+    #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
+    pub max_body: usize,
+    /// Requests linted at once (0: one per core); the others wait their turn.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub workers: usize,
+    /// Requests waiting or running at most; beyond this the server answers 503.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub queue: usize,
 }
 
 #[derive(Debug, Args)]

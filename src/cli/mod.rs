@@ -7,6 +7,7 @@
 //! - `report`: `report` (HTML, Markdown, CSV).
 //! - `model`: `model install`, `model status`, `train`; loading the model for `check`.
 //! - `output`: the printer, progress bars, exit codes.
+//! - `serve`: `serve`, the web workbench: a local HTTP server, its JSON API and page.
 //! - `train`: training the classifier heads (`answerlint train`), which lints the corpus
 //!   with the engine and so sits above it, outside the library's model layer.
 
@@ -16,6 +17,7 @@ mod check;
 mod model;
 mod output;
 mod report;
+mod serve;
 pub mod server;
 mod train;
 
@@ -65,6 +67,7 @@ pub fn run_to(cli: Cli, stdin: &mut dyn Read, term: Terminal, sink: &mut dyn Wri
         }
         Command::Report(args) => report::report(args, term),
         Command::Audit(args) => audit::audit(args, term),
+        Command::Serve(args) => serve::serve(args, term),
         Command::Rules { format } => rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Model(ModelCommand::Install { model }) => model::model_install(&model, term),
@@ -152,14 +155,7 @@ fn rules(format: RulesFormat) -> Output {
             }
         }
         RulesFormat::Json => {
-            let v: Vec<_> = REGISTRY
-                .iter()
-                .map(|r| {
-                    let m = r.meta();
-                    serde_json::json!({"id": m.id, "default_severity": m.default_severity, "summary": m.summary, "fixable": m.fixable})
-                })
-                .collect();
-            out = serde_json::to_string_pretty(&v).unwrap_or_default();
+            out = serde_json::to_string_pretty(&rules_json()).unwrap_or_default();
             out.push('\n');
         }
     }
@@ -169,16 +165,32 @@ fn rules(format: RulesFormat) -> Output {
     }
 }
 
-fn explain(rule: &str) -> Output {
+/// The rules as `rules --format json` (and the web workbench's `/api/rules`) list them.
+fn rules_json() -> serde_json::Value {
+    REGISTRY
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            serde_json::json!({"id": m.id, "default_severity": m.default_severity, "summary": m.summary, "fixable": m.fixable})
+        })
+        .collect()
+}
+
+/// What `explain RULE` prints (`score`: how the readiness score is computed); `None` for
+/// an unknown rule.
+fn explain_text(rule: &str) -> Option<String> {
     if rule == "score" {
-        return Output {
-            stdout: answerlint::rules::module_docs(include_str!("../structure/score.rs")),
-            ..Default::default()
-        };
+        return Some(answerlint::rules::module_docs(include_str!(
+            "../structure/score.rs"
+        )));
     }
-    match answerlint::rules::find(rule) {
-        Some(r) => Output {
-            stdout: r.meta().docs(),
+    answerlint::rules::find(rule).map(|r| r.meta().docs())
+}
+
+fn explain(rule: &str) -> Output {
+    match explain_text(rule) {
+        Some(stdout) => Output {
+            stdout,
             ..Default::default()
         },
         None => usage_error(format!(

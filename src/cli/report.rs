@@ -7,7 +7,7 @@ use super::check::{discover_all, lint_all};
 use super::{today, usage_error, Output, Terminal};
 
 pub(super) fn report(args: ReportArgs, term: Terminal) -> Output {
-    use answerlint::report::{render, summarize, Report, ReportFormat, RuleInfo};
+    use answerlint::report::{render, summarize, ReportFormat};
     let Some(format) = ReportFormat::from_path(&args.output) else {
         return usage_error(format!(
             "{}: the report's format comes from its extension: .html, .md or .csv",
@@ -37,19 +37,8 @@ pub(super) fn report(args: ReportArgs, term: Terminal) -> Output {
     if let Some(cache) = args.lint.cache(&paths) {
         linter = linter.with_cache(cache);
     }
-    let mut report = Report {
-        generated: today(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        files: Vec::with_capacity(found.len()),
-        rules: answerlint::rules::REGISTRY
-            .iter()
-            .map(|r| RuleInfo {
-                id: r.meta().id.as_str().to_string(),
-                severity: r.meta().default_severity.as_str().to_string(),
-                summary: r.meta().summary.to_string(),
-            })
-            .collect(),
-    };
+    let mut report = empty_report();
+    report.files.reserve(found.len());
     let progress = !args.quiet && term.stderr_is_tty;
     // Each file is summarised as it comes and its text dropped.
     if let Err(e) = lint_all(&mut linter, found, args.lint.jobs, progress, |o| {
@@ -104,6 +93,25 @@ pub(super) fn report(args: ReportArgs, term: Terminal) -> Output {
         stdout_raw: None,
         stderr,
         code: if failed.is_empty() { 0 } else { 2 },
+    }
+}
+
+/// A report of today with the rules listed and no files yet (`report`, and the web
+/// workbench's `/api/report`).
+pub(super) fn empty_report() -> answerlint::report::Report {
+    use answerlint::report::{Report, RuleInfo};
+    Report {
+        generated: today(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        files: Vec::new(),
+        rules: answerlint::rules::REGISTRY
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.meta().id.as_str().to_string(),
+                severity: r.meta().default_severity.as_str().to_string(),
+                summary: r.meta().summary.to_string(),
+            })
+            .collect(),
     }
 }
 

@@ -82,14 +82,20 @@ def main():
     ap.add_argument("--no-model", action="store_true")
     ap.add_argument("--show-errors", action="store_true")
     ap.add_argument("--heldout", action="store_true", help="the second set (heldout/): complaints and figures only")
+    ap.add_argument("--heldout2", action="store_true", help="the third set (heldout2/): figures only")
     args = ap.parse_args()
-    root = os.path.join(HERE, "heldout") if args.heldout else HERE
+    root = HERE
+    if args.heldout:
+        root = os.path.join(HERE, "heldout")
+    if args.heldout2:
+        root = os.path.join(HERE, "heldout2")
     binary = os.path.abspath(args.bin)
     report = []
     with tempfile.TemporaryDirectory() as tmp:
         for lang in LANGS:
             d = os.path.join(root, lang)
-            labels = [json.loads(l) for l in open(os.path.join(d, "labels.jsonl"), encoding="utf-8")]
+            lp = os.path.join(d, "labels.jsonl")
+            labels = [json.loads(l) for l in open(lp, encoding="utf-8")] if os.path.exists(lp) else []
             wd = os.path.join(tmp, lang)
             os.makedirs(wd)
             names = [n for n in ("complaints.md", "questions.md") if os.path.exists(os.path.join(d, n))]
@@ -124,8 +130,9 @@ def main():
                         )
             type_ok = sum(v for (t, ok), v in typed.items() if ok)
             report.append(f"## {lang}: blind structure set")
-            report.append(f"three-tier verdict (missing-tiers) right: {pct(tier_ok, tier_n)}")
-            report.append(f"section type right: {pct(type_ok, len(labels))}; non-complaints typed complaint: {non_complaint_as_complaint}")
+            if labels:
+                report.append(f"three-tier verdict (missing-tiers) right: {pct(tier_ok, tier_n)}")
+                report.append(f"section type right: {pct(type_ok, len(labels))}; non-complaints typed complaint: {non_complaint_as_complaint}")
             if args.show_errors:
                 report.extend(errors)
 
@@ -180,7 +187,7 @@ def main():
             report.append(f"score order strong > mixed > weak: {ordered}/{len(topics)}  ({'; '.join(lines)})")
 
         # Typed questions.
-        if args.heldout:
+        if args.heldout or args.heldout2:
             print("\n".join(report))
             return
         qpath = os.path.join(HERE, "..", "questions", "questions.tsv")
