@@ -397,7 +397,7 @@ fn the_page_checks_fixes_and_switches_language_in_a_real_browser() {
     ));
     let keystroke = key.elapsed();
     eprintln!(
-        "typing latency (250 ms debounce included, --no-model): first highlights {first:?}, one keystroke {keystroke:?}"
+        "typing latency (the page's 30 ms debounce included, --no-model): first highlights {first:?}, one keystroke {keystroke:?}"
     );
 
     // Click the first fix of the vague commitment: the text and the score change.
