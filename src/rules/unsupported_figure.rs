@@ -12,7 +12,8 @@
 //! vague-quantity's finding. A deadline the writer commits to (我们承诺三个工作日内退款,
 //! "We dispatch every order within 1 business day") is a figure that needs its source
 //! too, except in a complaint answer, whose tiers missing-tier-proof checks, and in a
-//! sentence about the reader's own order ("Your replacement will arrive in 4 days").
+//! sentence that speaks to the reader ("Your replacement will arrive in 4 days": one
+//! customer's case in a reply, not a policy).
 //!
 //! ## Why it matters
 //! The data-anchor method: a figure without its source is a claim the examiner cannot
@@ -183,14 +184,18 @@ fn in_complaint_answer(cx: &Context, si: usize) -> bool {
         .any(|sec| sec.kind == SectionType::QualityComplaint && sec.answer.contains(&si))
 }
 
-/// Whether a sentence speaks of the reader's own case (您的包裹, "Your replacement will
-/// arrive in 4 days"): an estimate for one order, not a policy.
+/// Whether a sentence speaks to the reader (您的包裹, "Your replacement will arrive in 4
+/// days", "we'll ship you a new pair within 48 hours"): one customer's case in a reply, not
+/// a policy stated to the examiner, who reads "the buyer".
 fn to_the_reader(text: &str) -> bool {
-    let t = text.trim_start();
-    ["您", "你的", "你们的订单"]
-        .iter()
-        .any(|p| t.starts_with(p))
-        || t.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("your "))
+    text.contains('您')
+        || text.contains('你')
+        || text
+            .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+            .any(|w| {
+                let w = w.to_ascii_lowercase();
+                matches!(w.as_str(), "you" | "your" | "you'll" | "you're" | "yours")
+            })
 }
 
 /// Whether the sentence prices something (售价, 优惠券, "on sale for", "coupon"): its money
