@@ -86,8 +86,8 @@ impl PhraseRule for VagueCommitment {
     fn accept(&self, c: &Candidate) -> Option<Accept> {
         let Candidate { doc, cx, si, m, e } = *c;
         // A clause the fix already rewrote: placeholder-left reports it.
-        let clause = commitment::clause_of(doc, si, m.span.start);
-        if commitment::rewritten(clause.slice(&doc.text)) {
+        let clause = doc.clause_of(si, m.span.start);
+        if doc.holds_frame_placeholder(clause) {
             return None;
         }
         let lang = doc.sentences[si].lang;
@@ -110,9 +110,10 @@ impl PhraseRule for VagueCommitment {
             return None;
         }
         // 尽量24小时内: a hedge on a figure is hedged-figure's finding.
-        if doc
-            .sentence_matches(si)
+        let ms = doc.sentence_matches(si);
+        if ms[ms.partition_point(|h| h.span.start < m.span.start)..]
             .iter()
+            .take_while(|h| h.span.start == m.span.start)
             .any(|h| h.list == List::Hedge && h.span == m.span)
             && doc.sentence_figures(si).iter().any(|f| {
                 f.span.start >= m.span.end
@@ -219,9 +220,9 @@ fn is_past(doc: &Document, si: usize, end: usize, lang: Lang) -> bool {
     if lang == Lang::En {
         return false;
     }
-    doc.sentence_tokens(si)
+    let tokens = doc.sentence_tokens(si);
+    tokens[tokens.partition_point(|t| t.span.start < end)..]
         .iter()
-        .filter(|t| t.span.start >= end)
         .take(2)
         .any(|t| {
             let w = t.span.slice(&doc.text);
