@@ -99,3 +99,57 @@ pub fn around(breaks: &[Span], s: Span, at: usize) -> Span {
     let end = breaks.get(k).map_or(s.end, |b| b.start);
     Span::new(start, end.max(start))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::document::{DocOptions, Document};
+    use crate::lexicon::Lexicons;
+    use crate::Span;
+
+    /// The clause around `at` by scanning the sentence, as the rule once did per finding.
+    fn scanned(doc: &Document, si: usize, at: usize) -> Span {
+        let s = doc.sentences[si].span;
+        let text = &doc.text;
+        let (mut depth, mut start, mut end) = (0i32, s.start, s.end);
+        for (i, c) in text[s.start..s.end].char_indices() {
+            let i = s.start + i;
+            match c {
+                '【' | '[' => depth += 1,
+                '】' | ']' => depth = (depth - 1).max(0),
+                _ if depth == 0 && super::is_commitment_delimiter(text, i, c) => {
+                    if i < at {
+                        start = i + c.len_utf8();
+                    } else {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let slice = &text[start..end];
+        let lead = slice.len() - slice.trim_start().len();
+        let trail = slice.len() - slice.trim_end().len();
+        Span::new(start + lead, (end - trail).max(start + lead))
+    }
+
+    #[test]
+    fn clause_lookup_matches_a_scan_of_the_sentence() {
+        let lx = Lexicons::builtin();
+        for text in [
+            "我们会尽力解决，尽快给您答复；退款1,200元在10:30前到账。",
+            "我们将在【待补充：时限】内处理，并以【待补充：凭证】为证！再说…好",
+            "We'll do our best, and we ship in 1.5 days; [TODO: deadline, maybe] ok? Sure.",
+            "尽快，，，尽快，尽快",
+        ] {
+            let doc = Document::build(text.to_string(), &lx, DocOptions::default());
+            for si in 0..doc.sentences.len() {
+                let s = doc.sentences[si].span;
+                for (i, _) in text[s.start..s.end].char_indices() {
+                    let at = s.start + i;
+                    assert_eq!(doc.clause_of(si, at), scanned(&doc, si, at), "{text} @{at}");
+                }
+            }
+        }
+    }
+}

@@ -333,6 +333,25 @@ mod tests {
     }
 
     #[test]
+    fn a_long_clause_fix_is_carried_once_a_short_one_by_every_finding() {
+        // Two findings in a short clause: both carry the clause's fix.
+        let out = diagnostics(&VagueCommitment, "We'll look into it ASAP.");
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|d| d.fixes.len() == 1));
+        assert_eq!(out[0].fixes, out[1].fixes);
+        // Hundreds in one clause: only the first carries it, and applying it rewrites the
+        // whole clause once.
+        let text = format!("{}。", "我们会尽力解决".repeat(300));
+        let out = diagnostics(&VagueCommitment, &text);
+        assert_eq!(out.len(), 300);
+        assert_eq!(out[0].fixes.len(), 1);
+        assert!(out[1..].iter().all(|d| d.fixes.is_empty()));
+        let (new, _) = crate::fix::apply(&text, &out, crate::fix::FixMode::fixes(true));
+        assert_eq!(new.matches("【待补充：凭证】").count(), 1, "{new}");
+        assert!(!new.contains("尽力"), "{new}");
+    }
+
+    #[test]
     fn fix_adds_no_proof_where_the_sentence_has_evidence() {
         let (got, _) = fixed("我们会尽快补发，运单号截图发给买家。");
         assert!(got.contains("【待补充：时限】"), "{got}");
