@@ -212,10 +212,10 @@ pub fn lexicon_act(doc: &Document, lexicons: &Lexicons, si: usize) -> Act {
     let mut first_other: Option<Act> = None;
     let mut own: Option<Act> = None;
     for c in clauses(&doc.text, s.span, s.lang) {
-        let inside: Vec<&Marker> = ms
-            .iter()
-            .filter(|m| m.span.start >= c.start && m.span.start < c.end)
-            .collect();
+        // (Markers are in text order: the clause's are one run of them.)
+        let a = ms.partition_point(|m| m.span.start < c.start);
+        let b = ms.partition_point(|m| m.span.start < c.end).max(a);
+        let inside = &ms[a..b];
         if inside.iter().any(|m| m.act == Act::Commitment) {
             own = Some(Act::Commitment);
         } else if let Some(m) = inside.first() {
