@@ -38,6 +38,8 @@ pub fn allowed(a: Applicability, mode: FixMode) -> bool {
     }
 }
 
+/// Whether two edits cannot both be applied (what [`apply`] checks, edit by edit).
+#[cfg(test)]
 fn overlaps(a: &Edit, b: &Edit) -> bool {
     (a.start < b.end && b.start < a.end) || a.start == b.start
 }
@@ -47,6 +49,15 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
 /// number of fixes applied.
 pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, usize) {
     let mut taken: Vec<&Edit> = Vec::new();
+    // The taken edits by start (the furthest end at each), so that each new edit is
+    // checked against its two neighbours, not against every edit taken so far.
+    let mut by_start: std::collections::BTreeMap<usize, usize> = Default::default();
+    let clashes = |by_start: &std::collections::BTreeMap<usize, usize>, e: &Edit| {
+        let before = by_start.range(..=e.start).next_back();
+        let after = by_start.range(e.start + 1..).next();
+        before.is_some_and(|(&s, &end)| s == e.start || end > e.start)
+            || after.is_some_and(|(&s, _)| s < e.end)
+    };
     let mut count = 0;
     for d in diagnostics {
         let Some(fix) = d.fixes.iter().find(|f| allowed(f.applicability, mode)) else {
@@ -58,13 +69,12 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, 
                 && text.is_char_boundary(e.start)
                 && text.is_char_boundary(e.end)
         });
-        if !valid
-            || fix
-                .edits
-                .iter()
-                .any(|e| taken.iter().any(|t| overlaps(e, t)))
-        {
+        if !valid || fix.edits.iter().any(|e| clashes(&by_start, e)) {
             continue;
+        }
+        for e in &fix.edits {
+            let end = by_start.entry(e.start).or_insert(e.end);
+            *end = (*end).max(e.end);
         }
         taken.extend(&fix.edits);
         count += 1;
@@ -277,6 +287,53 @@ mod tests {
                     })
                     .collect(),
             }],
+        }
+    }
+
+    proptest::proptest! {
+        /// The neighbour check of `apply` takes the same fixes as comparing each one with
+        /// every edit taken before it.
+        #[test]
+        fn overlap_check_matches_the_pairwise_one(
+            fixes in proptest::collection::vec(
+                (0..24usize, 0..4usize, 0..3usize, 0..4usize, proptest::bool::ANY),
+                0..30,
+            ),
+        ) {
+            // Each fix: one edit, or two that do not overlap each other (as rules write).
+            let text = "abcdefghijklmnopqrstuvwxyz0123456789";
+            let ds: Vec<Diagnostic> = fixes
+                .iter()
+                .map(|&(s, l, gap, l2, two)| {
+                    let mut edits = vec![(s, s + l, "#")];
+                    if two {
+                        let s2 = s + l + gap.max(usize::from(l == 0));
+                        edits.push((s2, s2 + l2, "%"));
+                    }
+                    diag(edits, Applicability::Safe)
+                })
+                .collect();
+            let mut taken: Vec<&Edit> = Vec::new();
+            let mut count = 0;
+            for d in &ds {
+                let f = &d.fixes[0];
+                if f.edits.iter().any(|e| taken.iter().any(|t| overlaps(e, t))) {
+                    continue;
+                }
+                taken.extend(&f.edits);
+                count += 1;
+            }
+            taken.sort_by_key(|e| (e.start, e.end));
+            let mut want = String::new();
+            let mut at = 0;
+            for e in taken {
+                want.push_str(&text[at..e.start]);
+                want.push_str(&e.content);
+                at = e.end;
+            }
+            want.push_str(&text[at..]);
+            let got = apply(text, &ds, FixMode::fixes(false));
+            proptest::prop_assert_eq!(got, (want, count));
         }
     }
 

@@ -10,10 +10,10 @@
 //! the sentence; a `commitment` marker (我们会, "we'll") in a clause keeps that clause the
 //! writer's own.
 
-use crate::lexicon::{Lexicons, List};
+use crate::lexicon::Lexicons;
 use crate::Span;
 
-use super::{clause_start, Document};
+use super::Document;
 
 /// What a sentence does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
@@ -92,6 +92,55 @@ impl Act {
     }
 }
 
+/// The context markers of a whole document by act, each list in text order, so that the
+/// checks made for every finding (is this clause a request? is there advice before it?)
+/// are binary searches, not a walk over the sentence's markers.
+#[derive(Debug, Clone, Default)]
+pub struct MarkerIndex {
+    /// Advice about phrases and quote introductions (不要说, avoid saying).
+    pub reported: Vec<Span>,
+    pub request: Vec<Span>,
+    pub commitment: Vec<Span>,
+    /// Markers that make a clause not the writer's own: courtesy, a question, an
+    /// instruction, a request, a hold.
+    pub not_own: Vec<(Span, Act)>,
+}
+
+impl MarkerIndex {
+    pub fn build(matches: &[super::LexMatch], lexicons: &Lexicons) -> MarkerIndex {
+        let mut ix = MarkerIndex::default();
+        for m in matches
+            .iter()
+            .filter(|m| m.list == crate::lexicon::List::Context)
+        {
+            let Some(act) = Act::of_marker(&lexicons.entry(m.entry).category) else {
+                continue;
+            };
+            match act {
+                Act::Reported => ix.reported.push(m.span),
+                Act::Commitment => ix.commitment.push(m.span),
+                _ => {}
+            }
+            if act == Act::Request {
+                ix.request.push(m.span);
+            }
+            if matches!(
+                act,
+                Act::Courtesy | Act::Question | Act::Instruction | Act::Request | Act::Hold
+            ) {
+                ix.not_own.push((m.span, act));
+            }
+        }
+        ix
+    }
+}
+
+/// The first span of `list` (in text order) that starts in `from..to`.
+pub fn first_in(list: &[Span], from: usize, to: usize) -> Option<Span> {
+    let i = list.partition_point(|s| s.start < from);
+    list.get(i).copied().filter(|s| s.start < to)
+}
+
 /// A context marker in a sentence: its span and the act it marks.
 #[derive(Debug, Clone, Copy)]
 struct Marker {
@@ -100,9 +149,8 @@ struct Marker {
 }
 
 fn markers(doc: &Document, lexicons: &Lexicons, si: usize) -> Vec<Marker> {
-    doc.sentence_matches(si)
+    doc.sentence_context(si)
         .iter()
-        .filter(|m| m.list == List::Context)
         .filter_map(|m| {
             Act::of_marker(&lexicons.entry(m.entry).category)
                 .map(|act| Marker { span: m.span, act })
@@ -112,7 +160,7 @@ fn markers(doc: &Document, lexicons: &Lexicons, si: usize) -> Vec<Marker> {
 
 /// English conjunctions that end the reach of a courtesy or hold marker: "We apologize
 /// for the delay and will ship it ASAP", "Let me check and circle back at some point".
-const CONJUNCTIONS: [&str; 3] = [" and ", " but ", " so "];
+use super::clauses::CONJUNCTIONS;
 
 /// The clauses of a sentence: spans between clause punctuation (and, in English, the
 /// [`CONJUNCTIONS`]), without empty ones.
@@ -164,10 +212,10 @@ pub fn lexicon_act(doc: &Document, lexicons: &Lexicons, si: usize) -> Act {
     let mut first_other: Option<Act> = None;
     let mut own: Option<Act> = None;
     for c in clauses(&doc.text, s.span, s.lang) {
-        let inside: Vec<&Marker> = ms
-            .iter()
-            .filter(|m| m.span.start >= c.start && m.span.start < c.end)
-            .collect();
+        // (Markers are in text order: the clause's are one run of them.)
+        let a = ms.partition_point(|m| m.span.start < c.start);
+        let b = ms.partition_point(|m| m.span.start < c.end).max(a);
+        let inside = &ms[a..b];
         if inside.iter().any(|m| m.act == Act::Commitment) {
             own = Some(Act::Commitment);
         } else if let Some(m) = inside.first() {
@@ -187,42 +235,42 @@ pub fn lexicon_act(doc: &Document, lexicons: &Lexicons, si: usize) -> Act {
 /// but the writer's own: a courtesy, request, question, instruction or hold marker in the
 /// same clause (before the phrase, or overlapping it: 随时联系我们), unless a commitment
 /// marker is in that clause too.
-pub fn clause_act(doc: &Document, lexicons: &Lexicons, si: usize, span: Span) -> Option<Act> {
+pub fn clause_act(doc: &Document, si: usize, span: Span) -> Option<Act> {
     let s = &doc.sentences[si];
-    let ms = markers(doc, lexicons, si);
-    let start = clause_start(&doc.text, s.span.start, span.start);
-    let mut end = doc.text[span.end..s.span.end]
-        .char_indices()
-        .find(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | '：' | ':' | '、'))
-        .map_or(s.span.end, |(i, _)| span.end + i);
-    let mut start = start;
+    let mut start = doc.comma_clause(si, span.start).start;
+    let mut end = doc.comma_clause(si, span.end).end;
     // English joins a courtesy and a promise without a comma: "We apologize for the delay
     // and will ship it ASAP". The conjunction ends the courtesy's reach.
+    // (Conjunctions found once per sentence, so a long English line with many findings
+    // is not searched once per finding.)
     if s.lang == crate::lang::Lang::En {
-        for conj in CONJUNCTIONS {
-            if let Some(i) = doc.text[start..span.start].rfind(conj) {
-                start = start.max(start + i + conj.len());
-            }
-            if let Some(i) = doc.text[span.end..end].find(conj) {
-                end = span.end + i;
-            }
+        let conj = doc.conjunctions(si);
+        // The last one that ends before the phrase, the first that starts after it.
+        let k = conj.partition_point(|c| c.end <= span.start);
+        if let Some(c) = k
+            .checked_sub(1)
+            .map(|k| conj[k])
+            .filter(|c| c.start >= start)
+        {
+            start = c.end;
+        }
+        if let Some(c) = conj[k..]
+            .iter()
+            .find(|c| c.start >= span.end)
+            .filter(|c| c.end <= end)
+        {
+            end = c.start;
         }
     }
-    let inside = ms
-        .iter()
-        .filter(|m| m.span.start >= start && m.span.start < end);
-    if inside.clone().any(|m| m.act == Act::Commitment) {
+    let ix = doc.markers();
+    if first_in(&ix.commitment, start, end).is_some() {
         return None;
     }
-    inside
-        .filter(|m| {
-            matches!(
-                m.act,
-                Act::Courtesy | Act::Question | Act::Instruction | Act::Request | Act::Hold
-            )
-        })
-        .find(|m| m.span.start < span.end)
-        .map(|m| m.act)
+    let i = ix.not_own.partition_point(|m| m.0.start < start);
+    ix.not_own
+        .get(i)
+        .filter(|m| m.0.start < end && m.0.start < span.end)
+        .map(|m| m.1)
 }
 
 #[cfg(test)]
@@ -268,7 +316,7 @@ mod tests {
         let doc = Document::build(text.to_string(), &lx, DocOptions::default());
         let at = |w: &str| {
             let s = text.find(w).unwrap();
-            clause_act(&doc, &lx, 0, Span::new(s, s + w.len()))
+            clause_act(&doc, 0, Span::new(s, s + w.len()))
         };
         assert_eq!(at("inconvenience"), Some(Act::Courtesy));
         // "and" ends the apology's reach: the promise is judged.

@@ -2,6 +2,7 @@
 //! once and shared, read-only, by every rule.
 
 pub mod act;
+pub mod clauses;
 pub mod figures;
 pub mod hedges;
 pub mod lang;
@@ -102,6 +103,12 @@ pub struct Document {
     /// Measure words (`measure-word.tsv`), longest first: after a Chinese numeral one
     /// still starts a word.
     measure_words: Vec<String>,
+    /// Clause breaks of every sentence, found once ([`clauses`]).
+    breaks: clauses::Breaks,
+    /// The matches of the context list (markers of requests, courtesy, advice...).
+    context: Vec<LexMatch>,
+    /// The same markers by act, for the checks made per finding.
+    markers: act::MarkerIndex,
 }
 
 impl Document {
@@ -121,6 +128,9 @@ impl Document {
             boundaries: Vec::new(),
             first_list_item: raw.iter().position(|r| r.kind == BlockKind::ListItem),
             measure_words: lexicons.word_forms(List::MeasureWord).to_vec(),
+            breaks: clauses::Breaks::default(),
+            context: Vec::new(),
+            markers: act::MarkerIndex::default(),
             text,
         };
         // The document's language, for sentences with neither Han nor Latin letters;
@@ -137,6 +147,7 @@ impl Document {
                     })
                 })
             });
+            doc.breaks.scan(&doc.text, r.span);
             let t0 = doc.tokens.len();
             tokens::tokenize(&doc.text, r.span, has_han, &mut doc.tokens);
             if has_han {
@@ -173,6 +184,7 @@ impl Document {
         doc.boundaries.sort_unstable();
         doc.boundaries.dedup();
         doc.find_matches(lexicons);
+        doc.markers = act::MarkerIndex::build(&doc.matches, lexicons);
         doc.find_evidence(lexicons);
         for si in 0..doc.sentences.len() {
             doc.sentences[si].act = act::lexicon_act(&doc, lexicons, si);
@@ -245,21 +257,41 @@ impl Document {
                 sentence: si as u32,
             });
         }
-        // Drop matches covered by an exception or by a longer match of the same list.
-        // `kept` is sorted by sentence, so each match is compared only with the matches of
-        // its own sentence (a handful), never with the whole document.
+        // Drop matches covered by an exception or by a longer match of the same list (of
+        // two equal matches, the later one). `kept` is sorted by start, longest first, so
+        // every match before `m` starts at or before it: one of the same list covers `m`
+        // exactly when the furthest end among them reaches `m`'s end. After `m`, only an
+        // exception with `m`'s very span covers it. One pass, however many matches a long
+        // sentence holds.
         let mut out: Vec<LexMatch> = Vec::with_capacity(kept.len());
-        for group in kept.chunk_by(|a, b| a.sentence == b.sentence) {
-            for (i, m) in group.iter().enumerate() {
-                let covered = group.iter().enumerate().any(|(j, o)| {
-                    j != i
-                        && o.list == m.list
-                        && o.span.contains(m.span)
-                        && (lexicons.entry(o.entry).is_exception() || o.span != m.span || j < i)
-                });
-                if !covered && !lexicons.entry(m.entry).is_exception() {
-                    out.push(*m);
+        let mut furthest: Vec<(List, u32, usize)> = Vec::new();
+        for (i, m) in kept.iter().enumerate() {
+            let reach = match furthest.iter_mut().find(|f| f.0 == m.list) {
+                Some(f) => {
+                    if f.1 != m.sentence {
+                        *f = (m.list, m.sentence, 0);
+                    }
+                    f
                 }
+                None => {
+                    furthest.push((m.list, m.sentence, 0));
+                    furthest.last_mut().expect("just pushed")
+                }
+            };
+            let covered_before = reach.2 >= m.span.end;
+            reach.2 = reach.2.max(m.span.end);
+            let covered_after = || {
+                kept[i + 1..]
+                    .iter()
+                    .take_while(|o| o.span.start == m.span.start && o.sentence == m.sentence)
+                    .any(|o| {
+                        o.list == m.list
+                            && o.span == m.span
+                            && lexicons.entry(o.entry).is_exception()
+                    })
+            };
+            if !covered_before && !covered_after() && !lexicons.entry(m.entry).is_exception() {
+                out.push(*m);
             }
         }
         let mut start = 0;
@@ -272,6 +304,11 @@ impl Document {
             s.matches = start..end;
             start = end;
         }
+        self.context = out
+            .iter()
+            .filter(|m| m.list == List::Context)
+            .copied()
+            .collect();
         self.matches = out;
     }
 
@@ -355,8 +392,54 @@ impl Document {
         &self.matches[self.sentences[si].matches.clone()]
     }
 
+    /// The context-list matches of sentence `si` (those of [`Self::sentence_matches`]
+    /// whose list is [`List::Context`]).
+    pub fn sentence_context(&self, si: usize) -> &[LexMatch] {
+        let si = si as u32;
+        let a = self.context.partition_point(|m| m.sentence < si);
+        let b = self.context.partition_point(|m| m.sentence <= si);
+        &self.context[a..b]
+    }
+
     pub fn sentence_figures(&self, si: usize) -> &[Figure] {
         &self.figures[self.sentences[si].figures.clone()]
+    }
+
+    /// The clause of sentence `si` around byte `at` that vague-commitment rewrites: from
+    /// the previous clause punctuation to the next ([`clauses::Breaks::commitment`]),
+    /// whitespace trimmed. A binary search over the breaks found when the document was built.
+    pub fn clause_of(&self, si: usize, at: usize) -> Span {
+        let s = self.sentences[si].span;
+        let c = clauses::around(clauses::within(&self.breaks.commitment, s), s, at);
+        let slice = c.slice(&self.text);
+        let lead = slice.len() - slice.trim_start().len();
+        let trail = slice.len() - slice.trim_end().len();
+        Span::new(c.start + lead, (c.end - trail).max(c.start + lead))
+    }
+
+    /// The comma-delimited clause of sentence `si` around byte `at`
+    /// ([`clauses::Breaks::comma`]), not trimmed.
+    pub fn comma_clause(&self, si: usize, at: usize) -> Span {
+        let s = self.sentences[si].span;
+        clauses::around(clauses::within(&self.breaks.comma, s), s, at)
+    }
+
+    /// The context markers of the document by act.
+    pub fn markers(&self) -> &act::MarkerIndex {
+        &self.markers
+    }
+
+    /// The English conjunctions ([`clauses::CONJUNCTIONS`]) in sentence `si`, in order.
+    pub fn conjunctions(&self, si: usize) -> &[Span] {
+        clauses::within(&self.breaks.conjunctions, self.sentences[si].span)
+    }
+
+    /// Whether `clause` (inside one sentence) holds a deadline or action placeholder, as a
+    /// clause that vague-commitment's fix rewrote does.
+    pub fn holds_frame_placeholder(&self, clause: Span) -> bool {
+        clauses::within(&self.breaks.frames, clause)
+            .iter()
+            .any(|f| f.end <= clause.end)
     }
 
     pub fn sentence_tokens(&self, si: usize) -> &[Token] {
@@ -368,24 +451,24 @@ impl Document {
     /// is part of a request to the other party (请您, please, 随时联系我们) in the same
     /// clause, or its clause is courtesy, a question, an instruction or its sentence a
     /// live-chat hold ([`act::clause_act`]).
-    pub fn cancel_reason(&self, lexicons: &Lexicons, si: usize, span: Span) -> Option<Cancel> {
+    pub fn cancel_reason(&self, si: usize, span: Span) -> Option<Cancel> {
         let s = &self.sentences[si];
         if s.has_quotes && is_quoted(&self.text, s.span, span) {
             return Some(Cancel::Quoted);
         }
-        let clause_start = clause_start(&self.text, s.span.start, span.start);
-        for m in self.sentence_matches(si) {
-            if m.list != List::Context || m.span.start >= span.start {
-                continue;
-            }
-            let e = lexicons.entry(m.entry);
-            match e.category.as_str() {
-                "advice" | "quote-intro" => return Some(Cancel::Advice),
-                "request" if m.span.start >= clause_start => return Some(Cancel::Request),
-                _ => {}
-            }
+        // The first of: advice anywhere before the phrase in its sentence, a request
+        // before it in its clause.
+        let clause_start = self.comma_clause(si, span.start).start;
+        let advice = act::first_in(&self.markers.reported, s.span.start, span.start);
+        let request = act::first_in(&self.markers.request, clause_start, span.start);
+        let order = |m: Span| (m.start, std::cmp::Reverse(m.end));
+        match (advice, request) {
+            (Some(a), Some(r)) if order(r) < order(a) => return Some(Cancel::Request),
+            (Some(_), _) => return Some(Cancel::Advice),
+            (None, Some(_)) => return Some(Cancel::Request),
+            (None, None) => {}
         }
-        match act::clause_act(self, lexicons, si, span)? {
+        match act::clause_act(self, si, span)? {
             Act::Request => Some(Cancel::Request),
             Act::Courtesy => Some(Cancel::Courtesy),
             Act::Question => Some(Cancel::Question),

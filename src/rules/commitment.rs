@@ -72,57 +72,8 @@ fn english_phrase<'p>(lx: &Lexicons, phrase: &'p str, category: &str) -> English
     }
 }
 
-/// Marks of a clause this rewrite produced: such a clause is not flagged again.
-pub(crate) fn rewritten(clause: &str) -> bool {
-    [ZH_DEADLINE, ZH_ACTION, EN_DEADLINE, EN_ACTION]
-        .iter()
-        .any(|m| clause.contains(m))
-}
-
-fn is_delimiter(text: &str, i: usize, c: char) -> bool {
-    match c {
-        '，' | '；' | '：' | '。' | '！' | '？' | '!' | '?' | ';' | '…' => true,
-        ',' | '.' | ':' => {
-            // 1,200 / 1.2 / 10:30 are numbers, not clause breaks.
-            let before = text[..i].chars().next_back();
-            let after = text[i + c.len_utf8()..].chars().next();
-            !(before.is_some_and(|b| b.is_ascii_digit())
-                && after.is_some_and(|a| a.is_ascii_digit()))
-        }
-        _ => false,
-    }
-}
-
-/// The clause of sentence `si` around byte `at`: from the previous delimiter to the next,
-/// whitespace trimmed.
-pub(crate) fn clause_of(doc: &Document, si: usize, at: usize) -> Span {
-    let s = doc.sentences[si].span;
-    let text = &doc.text;
-    // Delimiters inside a placeholder (【待补充：时限】, [TODO: deadline]) do not count.
-    let mut depth = 0i32;
-    let mut start = s.start;
-    let mut end = s.end;
-    for (i, c) in text[s.start..s.end].char_indices() {
-        let i = s.start + i;
-        match c {
-            '【' | '[' => depth += 1,
-            '】' | ']' => depth = (depth - 1).max(0),
-            _ if depth == 0 && is_delimiter(text, i, c) => {
-                if i < at {
-                    start = i + c.len_utf8();
-                } else {
-                    end = i;
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    let slice = &text[start..end];
-    let lead = slice.len() - slice.trim_start().len();
-    let trail = slice.len() - slice.trim_end().len();
-    Span::new(start + lead, (end - trail).max(start + lead))
-}
+// A clause this rewrite produced holds a deadline or action placeholder and is not
+// flagged again (`Document::holds_frame_placeholder`).
 
 fn strip_suffix_words<'t>(mut s: &'t str, words: &[String], en: bool) -> (&'t str, bool) {
     let mut stripped = false;
@@ -385,7 +336,8 @@ fn delete_clause(doc: &Document, sentence: Span, clause: Span) -> Option<Edit> {
 }
 
 /// Fixes for the phrases flagged in sentence `si`, one per phrase (phrases in the same
-/// clause share one fix). The proof placeholder goes after the last rewritten clause,
+/// clause share one fix, which only the clause's first phrase carries when copies of it
+/// on every phrase would exceed [`REPEATED_FIX_BYTES`]). The proof placeholder goes after the last rewritten clause,
 /// unless the sentence already names its evidence.
 pub(crate) fn fixes(
     doc: &Document,
@@ -396,7 +348,7 @@ pub(crate) fn fixes(
 ) -> Vec<Option<Fix>> {
     let mut clauses: Vec<(Span, Vec<usize>)> = Vec::new();
     for (i, f) in found.iter().enumerate() {
-        let c = clause_of(doc, si, f.span.start);
+        let c = doc.clause_of(si, f.span.start);
         match clauses.last_mut() {
             Some((span, members)) if *span == c => members.push(i),
             _ => clauses.push((c, vec![i])),
@@ -447,7 +399,16 @@ pub(crate) fn fixes(
     let mut out = vec![None; found.len()];
     for ((_, members), edit) in clauses.iter().zip(edits) {
         let Some((edit, _)) = edit else { continue };
-        for &i in members {
+        // Each finding of the clause carries the clause's fix while the copies stay small;
+        // past that only the first one does (applying it fixes them all), so that output
+        // and memory stay linear in the text when one long clause holds many findings.
+        let size = edit.content.len() + (edit.end - edit.start);
+        let carriers = if size.saturating_mul(members.len()) <= REPEATED_FIX_BYTES {
+            &members[..]
+        } else {
+            &members[..1]
+        };
+        for &i in carriers {
             out[i] = Some(Fix {
                 title: title.clone(),
                 applicability: Applicability::Unsafe,
@@ -457,3 +418,7 @@ pub(crate) fn fixes(
     }
     out
 }
+
+/// The most bytes (rewrite plus the text it replaces) of one clause's fix repeated over
+/// the findings of that clause; see [`fixes`].
+pub(crate) const REPEATED_FIX_BYTES: usize = 4096;

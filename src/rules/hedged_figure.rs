@@ -172,7 +172,7 @@ fn add_fixes(doc: &Document, si: usize, hedges: &[(usize, Span, Span)], out: &mu
             .iter()
             .any(|f| f.span == fig && f.is_business());
         if needs_proof && !business {
-            let at = super::commitment::clause_of(doc, si, fig.start).end;
+            let at = doc.clause_of(si, fig.start).end;
             let proof = msg(
                 lang,
                 format!("（凭证：{}）", RECORD.zh),

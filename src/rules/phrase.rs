@@ -189,7 +189,7 @@ pub(crate) fn check<R: PhraseRule>(
                 continue;
             };
             if doc
-                .cancel_reason(cx.lexicons, si, a.span)
+                .cancel_reason(si, a.span)
                 .is_some_and(|c| rule.cancelled_by(c, e))
             {
                 continue;

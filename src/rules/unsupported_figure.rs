@@ -112,7 +112,7 @@ impl Rule for UnsupportedFigure {
                 .filter(|f| !indefinite.iter().any(|v| v.overlaps(f.span)))
                 .filter(|f| !(price && matches!(f.kind, FigureKind::Money | FigureKind::Percent)))
                 .filter(|f| !(reader && f.kind == FigureKind::Duration))
-                .filter(|f| doc.cancel_reason(cx.lexicons, si, f.span).is_none())
+                .filter(|f| doc.cancel_reason(si, f.span).is_none())
                 .collect();
             let Some(first) = figures.first() else {
                 continue;

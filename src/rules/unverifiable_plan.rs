@@ -34,7 +34,7 @@
 //! Names that count (carriers, warehouses): `[lexicon.zh.entities] add = ["某某物流"]`.
 
 use crate::diagnostic::RuleId;
-use crate::document::{clause_start, Document, Lang};
+use crate::document::{Document, Lang};
 use crate::lexicon::{Lexicons, List};
 use crate::structure::{Section, SectionType};
 use crate::{Diagnostic, Severity, Source};
@@ -79,9 +79,7 @@ impl PhraseRule for UnverifiablePlan {
         }) else {
             return true;
         };
-        if doc.cancel_reason(cx.lexicons, si, m.span).is_some()
-            || negated(doc, cx.lexicons, si, m.span.start)
-        {
+        if doc.cancel_reason(si, m.span).is_some() || negated(doc, cx.lexicons, si, m.span.start) {
             return true;
         }
         let phrase = m.span.slice(&doc.text);
@@ -266,7 +264,7 @@ fn certified_after(lx: &Lexicons, rest: &str) -> bool {
 /// Whether the clause before `at` holds a negation (`negation.tsv`): Chinese and
 /// multi-word entries anywhere in it, one-word English entries as whole words.
 fn negated(doc: &Document, lx: &Lexicons, si: usize, at: usize) -> bool {
-    let start = clause_start(&doc.text, doc.sentences[si].span.start, at);
+    let start = doc.comma_clause(si, at).start;
     let before = &doc.text[start..at];
     let lower = before.to_ascii_lowercase();
     let words: Vec<&str> = lower

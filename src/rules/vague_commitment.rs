@@ -86,8 +86,8 @@ impl PhraseRule for VagueCommitment {
     fn accept(&self, c: &Candidate) -> Option<Accept> {
         let Candidate { doc, cx, si, m, e } = *c;
         // A clause the fix already rewrote: placeholder-left reports it.
-        let clause = commitment::clause_of(doc, si, m.span.start);
-        if commitment::rewritten(clause.slice(&doc.text)) {
+        let clause = doc.clause_of(si, m.span.start);
+        if doc.holds_frame_placeholder(clause) {
             return None;
         }
         let lang = doc.sentences[si].lang;
@@ -110,9 +110,10 @@ impl PhraseRule for VagueCommitment {
             return None;
         }
         // 尽量24小时内: a hedge on a figure is hedged-figure's finding.
-        if doc
-            .sentence_matches(si)
+        let ms = doc.sentence_matches(si);
+        if ms[ms.partition_point(|h| h.span.start < m.span.start)..]
             .iter()
+            .take_while(|h| h.span.start == m.span.start)
             .any(|h| h.list == List::Hedge && h.span == m.span)
             && doc.sentence_figures(si).iter().any(|f| {
                 f.span.start >= m.span.end
@@ -219,9 +220,9 @@ fn is_past(doc: &Document, si: usize, end: usize, lang: Lang) -> bool {
     if lang == Lang::En {
         return false;
     }
-    doc.sentence_tokens(si)
+    let tokens = doc.sentence_tokens(si);
+    tokens[tokens.partition_point(|t| t.span.start < end)..]
         .iter()
-        .filter(|t| t.span.start >= end)
         .take(2)
         .any(|t| {
             let w = t.span.slice(&doc.text);
@@ -329,6 +330,25 @@ mod tests {
             assert!(clause.matches("时限").count() <= 1, "{got}");
         }
         assert!(got.starts_with("我们将在【待补充：时限】内"), "{got}");
+    }
+
+    #[test]
+    fn a_long_clause_fix_is_carried_once_a_short_one_by_every_finding() {
+        // Two findings in a short clause: both carry the clause's fix.
+        let out = diagnostics(&VagueCommitment, "We'll look into it ASAP.");
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|d| d.fixes.len() == 1));
+        assert_eq!(out[0].fixes, out[1].fixes);
+        // Hundreds in one clause: only the first carries it, and applying it rewrites the
+        // whole clause once.
+        let text = format!("{}。", "我们会尽力解决".repeat(300));
+        let out = diagnostics(&VagueCommitment, &text);
+        assert_eq!(out.len(), 300);
+        assert_eq!(out[0].fixes.len(), 1);
+        assert!(out[1..].iter().all(|d| d.fixes.is_empty()));
+        let (new, _) = crate::fix::apply(&text, &out, crate::fix::FixMode::fixes(true));
+        assert_eq!(new.matches("【待补充：凭证】").count(), 1, "{new}");
+        assert!(!new.contains("尽力"), "{new}");
     }
 
     #[test]

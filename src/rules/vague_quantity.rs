@@ -75,7 +75,7 @@ impl PhraseRule for VagueQuantity {
 
 fn noun_follows(doc: &Document, si: usize, end: usize, lang: Lang) -> bool {
     let tokens = doc.sentence_tokens(si);
-    let mut next = tokens.iter().filter(|t| t.span.start >= end);
+    let mut next = tokens[tokens.partition_point(|t| t.span.start < end)..].iter();
     match lang {
         Lang::En => next.next().is_some_and(|t| {
             let w = t.span.slice(&doc.text).to_ascii_lowercase();
