@@ -277,6 +277,7 @@ mod tests {
                     })
                     .collect(),
             }],
+            related: Vec::new(),
         }
     }
 
