@@ -170,7 +170,30 @@ fn toml_message(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
+/// Rule levels set outside answerlint.toml (an editor's settings), and which side wins
+/// where both name a rule.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleLevels {
+    /// Rule id → level; the ids are checked by whoever fills this in.
+    pub rules: BTreeMap<String, Level>,
+    /// These levels win over the file's `[rules]`; otherwise the file's entries win and
+    /// these only set the rules it does not name.
+    pub win: bool,
+}
+
 impl Config {
+    /// This configuration with `levels` merged into its `[rules]`.
+    pub fn with_levels(mut self, levels: &RuleLevels) -> Config {
+        for (id, level) in &levels.rules {
+            if levels.win {
+                self.rules.insert(id.clone(), *level);
+            } else {
+                self.rules.entry(id.clone()).or_insert(*level);
+            }
+        }
+        self
+    }
+
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let invalid = |message: String| ConfigError::Invalid {
             path: path.display().to_string(),

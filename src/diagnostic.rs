@@ -178,4 +178,15 @@ pub struct Diagnostic {
     /// The model's probability when the model contributed, else `None`.
     pub confidence: Option<f32>,
     pub fixes: Vec<Fix>,
+    /// Other places the finding talks about (the tiers of the answer missing-tiers
+    /// judges), for editors that show them beside the finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+/// A place a finding refers to besides its own span, with what is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
 }

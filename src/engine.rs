@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, RuleLevels};
 use crate::document::{DocOptions, Document, Lang};
 use crate::fix::FixMode;
 use crate::input::{self, Decoded, Encoding};
@@ -25,6 +25,9 @@ pub struct Settings {
     pub lang: Option<Lang>,
     /// `--config FILE`: used for every file instead of the nearest `answerlint.toml`.
     pub config_file: Option<PathBuf>,
+    /// Rule levels from outside the configuration files (an editor's settings), merged
+    /// into every configuration the linter uses, the defaults included.
+    pub levels: RuleLevels,
 }
 
 /// What linting one file produced.
@@ -118,6 +121,11 @@ impl Resolved {
         Resolved::new(Config::default(), None)
     }
 
+    /// `config` compiled, as if it came from no file (for [`Linter::with_fixed_config`]).
+    pub fn from_config(config: Config) -> Resolved {
+        Resolved::new(config, None)
+    }
+
     /// The configuration file at `path`, loaded and compiled.
     pub fn load(path: &Path) -> Result<Resolved, ConfigError> {
         Ok(Resolved::new(Config::load(path)?, Some(path.to_path_buf())))
@@ -178,19 +186,20 @@ enum Stage {
 
 impl Linter {
     pub fn new(settings: Settings) -> Result<Linter, ConfigError> {
+        let defaults = Config::default().with_levels(&settings.levels);
         let linter = Linter {
             settings,
             model: ModelState::Off,
             notices: Vec::new(),
             configs: Mutex::new(HashMap::new()),
             dirs: Mutex::new(HashMap::new()),
-            defaults: Arc::new(Resolved::defaults()),
+            defaults: Arc::new(Resolved::new(defaults, None)),
             cache: None,
             model_key: String::new(),
             fixed: None,
         };
         if let Some(p) = linter.settings.config_file.clone() {
-            let cfg = Config::load(&p)?;
+            let cfg = Config::load(&p)?.with_levels(&linter.settings.levels);
             linter
                 .configs
                 .lock()
@@ -391,7 +400,7 @@ impl Linter {
         if let Some(r) = self.configs.lock().unwrap().get(&path) {
             return Ok(r.clone());
         }
-        let cfg = Config::load(&path)?;
+        let cfg = Config::load(&path)?.with_levels(&self.settings.levels);
         let r = Arc::new(Resolved::new(cfg, Some(path.clone())));
         self.configs.lock().unwrap().insert(path, r.clone());
         Ok(r)

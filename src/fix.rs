@@ -287,6 +287,7 @@ mod tests {
                     })
                     .collect(),
             }],
+            related: Vec::new(),
         }
     }
 

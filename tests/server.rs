@@ -124,6 +124,41 @@ impl Client {
         }
     }
 
+    /// The first request `method` from the server (already received or coming), whole.
+    fn wait_request(&mut self, method: &str) -> Value {
+        loop {
+            if let Some(i) = self
+                .pending
+                .iter()
+                .position(|m| m["method"] == method && m.get("id").is_some())
+            {
+                return self.pending.remove(i);
+            }
+            let m = self.recv();
+            self.pending.push(m);
+        }
+    }
+
+    /// Answers a request from the server.
+    fn respond(&mut self, id: &Value, result: Value) {
+        self.send(json!({"jsonrpc": "2.0", "id": id, "result": result}));
+    }
+
+    /// The response to request `id`, once it comes.
+    fn response(&mut self, id: i64) -> Value {
+        loop {
+            if let Some(i) = self
+                .pending
+                .iter()
+                .position(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+            {
+                return self.pending.remove(i);
+            }
+            let m = self.recv();
+            self.pending.push(m);
+        }
+    }
+
     /// Diagnostics published for `uri` at `version`.
     fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let p = self.wait_for("textDocument/publishDiagnostics", |p| {
@@ -1120,5 +1155,214 @@ fn a_phrase_can_be_made_an_exception_in_the_configuration() {
     );
     let diags = c.diagnostics(&uri, 1);
     assert!(reassurance(&diags).is_none(), "{diags:?}");
+    assert_eq!(c.finish(), 0);
+}
+
+/// The LSP severity of the first finding of `rule`, if any.
+fn severity_of(diags: &[Value], rule: &str) -> Option<u64> {
+    diags
+        .iter()
+        .find(|d| d["code"] == rule)
+        .map(|d| d["severity"].as_u64().unwrap())
+}
+
+const COMPLAINT: &str = "### How do you handle a buyer's complaint that a lamp arrived broken?\n\n- Within 3 hours our agent opens a case and sends the buyer the ticket number.\n- Within 48 hours we ship a new lamp.\n";
+
+#[test]
+fn tier_findings_point_at_the_tiers_they_talk_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("complaint.md"));
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(
+        json!({"textDocument": {"publishDiagnostics": {"relatedInformation": true}}}),
+        json!({"debounceMs": 0}),
+    );
+    c.open(&uri, "markdown", COMPLAINT);
+    let diags = c.diagnostics(&uri, 1);
+    let tiers = diags
+        .iter()
+        .find(|d| d["code"] == "missing-tiers")
+        .expect("two tiers are too few");
+    let related = tiers["relatedInformation"]
+        .as_array()
+        .expect("related places");
+    assert_eq!(related.len(), 2, "one per tier: {tiers}");
+    for (i, (r, starts)) in related
+        .iter()
+        .zip(["Within 3 hours", "Within 48 hours"])
+        .enumerate()
+    {
+        assert_eq!(r["location"]["uri"], uri.as_str());
+        let at = COMPLAINT.find(starts).unwrap();
+        let (line, col) = utf16_position(COMPLAINT, at);
+        assert_eq!(r["location"]["range"]["start"]["line"], line, "{r}");
+        assert_eq!(r["location"]["range"]["start"]["character"], col, "{r}");
+        let message = r["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("tier {}: {starts}", i + 1)),
+            "{message}"
+        );
+    }
+    // The tier without proof points back at its question.
+    let proof = diags
+        .iter()
+        .find(|d| d["code"] == "missing-tier-proof")
+        .expect("tier 2 has no proof");
+    assert_eq!(proof["range"]["start"]["line"], 3, "{proof}");
+    let q = &proof["relatedInformation"][0];
+    assert_eq!(q["location"]["range"]["start"]["line"], 0, "{proof}");
+    assert!(
+        q["message"].as_str().unwrap().starts_with("question: "),
+        "{q}"
+    );
+    assert_eq!(c.finish(), 0);
+
+    // A client that does not show related places is not sent them.
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(json!({}), json!({"debounceMs": 0}));
+    c.open(&uri, "markdown", COMPLAINT);
+    let diags = c.diagnostics(&uri, 1);
+    assert!(codes(&diags).contains(&"missing-tiers".to_string()));
+    assert!(
+        diags.iter().all(|d| d.get("relatedInformation").is_none()),
+        "{diags:?}"
+    );
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn editor_settings_combine_with_answerlint_toml_as_the_preference_says() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("answerlint.toml"),
+        "[rules]\nvague-commitment = \"info\"\nhedged-figure = \"off\"\n",
+    )
+    .unwrap();
+    let uri = uri_of(&dir.path().join("s.md"));
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(
+        json!({"workspace": {"configuration": true}}),
+        json!({"debounceMs": 0, "rules": {"vague-commitment": "error"}}),
+    );
+    // The server asks for its section; no settings there: initializationOptions stand,
+    // and by default the file wins where both name a rule.
+    let ask = c.wait_request("workspace/configuration");
+    assert_eq!(ask["params"]["items"][0]["section"], "answerlint", "{ask}");
+    c.respond(&ask["id"], json!([null]));
+    c.open(&uri, "markdown", SCRIPT);
+    let diags = c.diagnostics(&uri, 1);
+    assert_eq!(
+        severity_of(&diags, "vague-commitment"),
+        Some(3),
+        "{diags:?}"
+    );
+    assert_eq!(severity_of(&diags, "hedged-figure"), None, "{diags:?}");
+
+    // editorFirst: the editor's level wins; the file still turns hedged-figure off.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let ask = c.wait_request("workspace/configuration");
+    c.respond(
+        &ask["id"],
+        json!([{"configurationPreference": "editorFirst"}]),
+    );
+    let p = c.wait_for("textDocument/publishDiagnostics", |p| {
+        severity_of(p["diagnostics"].as_array().unwrap(), "vague-commitment") == Some(1)
+    });
+    let diags = p["diagnostics"].as_array().unwrap();
+    assert_eq!(severity_of(diags, "hedged-figure"), None, "{diags:?}");
+
+    // editorOnly: answerlint.toml is not read at all.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let ask = c.wait_request("workspace/configuration");
+    c.respond(
+        &ask["id"],
+        json!([{"configurationPreference": "editorOnly", "rules": {"vague-commitment": "warning"}}]),
+    );
+    let p = c.wait_for("textDocument/publishDiagnostics", |p| {
+        severity_of(p["diagnostics"].as_array().unwrap(), "vague-commitment") == Some(2)
+    });
+    let diags = p["diagnostics"].as_array().unwrap();
+    assert!(severity_of(diags, "hedged-figure").is_some(), "{diags:?}");
+
+    // A setting that names no rule is reported; the last good settings stay.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    let ask = c.wait_request("workspace/configuration");
+    c.respond(&ask["id"], json!([{"rules": {"no-such-rule": "off"}}]));
+    let msg = c.wait_for("window/showMessage", |_| true);
+    assert!(
+        msg["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown rule `no-such-rule`"),
+        "{msg}"
+    );
+    assert_eq!(c.finish(), 0);
+
+    // A client that cannot answer workspace/configuration sends the settings along.
+    let mut c = Client::start(&["--no-model"], &[]);
+    c.initialize(
+        json!({}),
+        json!({"debounceMs": 0, "configurationPreference": "editorOnly"}),
+    );
+    c.open(&uri, "markdown", SCRIPT);
+    let diags = c.diagnostics(&uri, 1);
+    // The rule's own level (error), not the file's info.
+    assert_eq!(
+        severity_of(&diags, "vague-commitment"),
+        Some(1),
+        "{diags:?}"
+    );
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"answerlint": {"rules": {"vague-commitment": "off"}}}}),
+    );
+    let p = c.wait_for("textDocument/publishDiagnostics", |p| {
+        severity_of(p["diagnostics"].as_array().unwrap(), "vague-commitment").is_none()
+    });
+    let diags = p["diagnostics"].as_array().unwrap();
+    assert!(severity_of(diags, "hedged-figure").is_some(), "{diags:?}");
+    assert_eq!(c.finish(), 0);
+}
+
+#[test]
+fn a_request_cancelled_while_queued_is_answered_request_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri_of(&dir.path().join("q.md"));
+    let mut c = Client::start(&["--no-model"], &[("ANSWERLINT_SERVER_TEST_BLOCK", "1")]);
+    c.initialize(json!({}), json!({"debounceMs": 0}));
+    c.open(&uri, "markdown", SCRIPT);
+    c.diagnostics(&uri, 1);
+    let (line, col) = utf16_position(SCRIPT, SCRIPT.find("您放心").unwrap());
+    let hover = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col}});
+    // A slow request (the test hook answers once the server has read the cancellation),
+    // a hover queued behind it, and the hover's cancellation.
+    c.send(
+        json!({"jsonrpc": "2.0", "id": 100, "method": "answerlint/block", "params": {"cancels": 1}}),
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": 101, "method": "textDocument/hover", "params": hover}));
+    c.notify("$/cancelRequest", json!({"id": 101}));
+    assert_eq!(c.response(100)["result"], Value::Null);
+    let r = c.response(101);
+    assert_eq!(r["error"]["code"], -32800, "{r}");
+    assert!(r.get("result").is_none(), "{r}");
+    // Cancelling what was answered already changes nothing; the server goes on.
+    c.notify("$/cancelRequest", json!({"id": 100}));
+    let r = c.request("textDocument/hover", hover);
+    assert!(
+        r["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("vague-commitment"),
+        "{r}"
+    );
     assert_eq!(c.finish(), 0);
 }

@@ -39,6 +39,7 @@ impl LintOptions {
                 LangArg::En => Some(Lang::En),
             },
             config_file: self.config.clone(),
+            ..Default::default()
         };
         let mut linter = Linter::new(settings).map_err(|e| usage_error(e.to_string()))?;
         if !self.no_model && !term.no_model_env {

@@ -359,6 +359,7 @@ impl App {
             ignore: self.ignore.clone(),
             lang,
             config_file: None,
+            ..Default::default()
         };
         let mut linter = Linter::new(settings)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?

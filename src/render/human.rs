@@ -318,6 +318,7 @@ mod tests {
                 source: crate::Source::Lexicon,
                 confidence: None,
                 fixes: vec![],
+                related: vec![],
             }],
         };
         let s = human(&[Outcome::Linted(r)], &HumanOptions::default());

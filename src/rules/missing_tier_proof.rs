@@ -25,8 +25,9 @@
 //! ## Options
 //! Proof words come from the `evidence` lexicon (`[lexicon.zh.evidence] add = [...]`).
 
-use crate::diagnostic::RuleId;
+use crate::diagnostic::{Related, RuleId};
 use crate::document::Document;
+use crate::rules::missing_tiers::excerpt;
 use crate::structure::SectionType;
 use crate::{Diagnostic, Severity, Source};
 
@@ -73,6 +74,18 @@ impl Rule for MissingTierProof {
                     "写明可核查的凭证：运单号同步给买家、SLA计时截图、工单号、退款记录、8D报告".into(),
                     "name the proof: tracking number synced to the buyer, SLA timer screenshot, ticket number, refund record, 8D report".into(),
                 ));
+                // The question whose answer the tier belongs to.
+                if !sec.anchor.is_empty() && sec.anchor != span {
+                    let question = excerpt(sec.anchor.slice(&doc.text));
+                    d.related.push(Related {
+                        span: sec.anchor,
+                        message: msg(
+                            lang,
+                            format!("问题：{question}"),
+                            format!("question: {question}"),
+                        ),
+                    });
+                }
                 out.push(d);
             }
         }

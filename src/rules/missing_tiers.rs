@@ -46,7 +46,7 @@
 //! position).
 
 use crate::diagnostic::RuleId;
-use crate::diagnostic::{Applicability, Fix};
+use crate::diagnostic::{Applicability, Fix, Related};
 use crate::document::{Document, Lang};
 use crate::structure::{SectionType, Step};
 use crate::{Diagnostic, Severity, Source};
@@ -180,6 +180,24 @@ impl Rule for MissingTiers {
                 "按三级写，时限逐级递增，每级写动作和凭证：2小时内专人受理（工单号）→ 24小时内补发（运单号同步给买家）→ 72小时内完成根因分析（8D报告）".into(),
                 "write three tiers with growing deadlines, each with an action and its proof: within 2 hours an agent takes the case (ticket number) -> within 24 hours a replacement ships (tracking number sent to the buyer) -> within 72 hours a root-cause analysis (8D report)".into(),
             ));
+            // Each tier the message talks about, numbered as it numbers them.
+            d.related = tiers
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let span = super::missing_tier_proof::trim(doc, s.span);
+                    let text = excerpt(span.slice(&doc.text));
+                    let n = i + 1;
+                    Related {
+                        span,
+                        message: msg(
+                            lang,
+                            format!("第{n}级：{text}"),
+                            format!("tier {n}: {text}"),
+                        ),
+                    }
+                })
+                .collect();
             let tpl = cx.templates.three_tier.get(lang);
             // Offered only when it changes something (a rewritten answer whose deadlines
             // still do not grow is not rewritten again).
@@ -199,5 +217,34 @@ impl Rule for MissingTiers {
             }
             out.push(d);
         }
+    }
+}
+
+/// A step's text on one line, cut to 60 characters.
+pub(crate) fn excerpt(text: &str) -> String {
+    const MAX: usize = 60;
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= MAX {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_one_line_and_short() {
+        assert_eq!(
+            excerpt("  within 2 hours\n  we call "),
+            "within 2 hours we call"
+        );
+        let long = "补".repeat(80);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), 60);
+        assert!(e.ends_with('…'));
     }
 }

@@ -61,6 +61,7 @@ impl RuleMeta {
             source,
             confidence: None,
             fixes: Vec::new(),
+            related: Vec::new(),
         }
     }
 }

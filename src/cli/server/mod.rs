@@ -11,18 +11,24 @@
 //! findings pushed (`textDocument/publishDiagnostics`), or, to clients that pull them,
 //! given when asked (`textDocument/diagnostic`). Configuration files are read again when
 //! the client reports a change, or when a look every [`POLL`] sees one (clients that
-//! cannot watch files).
+//! cannot watch files). Messages that arrive while one is handled are queued, so that a
+//! `$/cancelRequest` can still take back a request waiting in the queue. The editor's
+//! settings (`rules`, `configurationPreference`) come from initializationOptions and
+//! `workspace/configuration`, and are merged into every configuration by the engine
+//! ([`answerlint::config::RuleLevels`]).
 
 mod text;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use answerlint::config::{Level, RuleLevels};
 use answerlint::diagnostic::{Applicability, Diagnostic, RuleId, Severity, Source};
-use answerlint::engine::{Linter, Outcome, Settings};
+use answerlint::engine::{Linter, Outcome, Resolved, Settings};
 use answerlint::fix::FixMode;
 use answerlint::model::DeviceChoice;
 use answerlint::rules::Scorer;
@@ -59,6 +65,20 @@ struct Options {
     model_dir: PathBuf,
     device: DeviceChoice,
     debounce: Duration,
+    /// Rule levels from the editor's settings (`rules`).
+    rules: BTreeMap<String, Level>,
+    preference: Preference,
+}
+
+/// `configurationPreference`: how the editor's rule levels and answerlint.toml combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Preference {
+    /// The editor's levels win where both name a rule.
+    EditorFirst,
+    /// answerlint.toml's levels win where both name a rule (the default).
+    FilesystemFirst,
+    /// answerlint.toml files are not read at all.
+    EditorOnly,
 }
 
 impl Options {
@@ -71,7 +91,76 @@ impl Options {
                 .unwrap_or_else(answerlint::model::default_model_dir),
             device: args.device,
             debounce: Duration::from_millis(args.debounce_ms),
+            rules: BTreeMap::new(),
+            preference: Preference::FilesystemFirst,
         }
+    }
+
+    /// The settings an editor may change while the server runs (`initializationOptions`
+    /// or the `answerlint` section of `workspace/configuration`): `rules` (rule id →
+    /// "off", "info", "warning" or "error") and `configurationPreference`
+    /// ("editorFirst", "filesystemFirst", "editorOnly"). `origin` names where they come
+    /// from, for errors.
+    fn apply_settings(
+        &mut self,
+        map: &serde_json::Map<String, Value>,
+        origin: &str,
+    ) -> Result<(), String> {
+        if let Some(v) = map.get("rules") {
+            let Some(rules) = v.as_object() else {
+                return Err(format!(
+                    "{origin}.rules must be an object of rule ids and levels"
+                ));
+            };
+            let mut out = BTreeMap::new();
+            for (id, level) in rules {
+                if RuleId::from_name(id).is_none() {
+                    return Err(format!("{origin}.rules: unknown rule `{id}`"));
+                }
+                let level: Level = serde_json::from_value(level.clone()).map_err(|_| {
+                    format!(
+                        "{origin}.rules.{id} must be \"off\", \"info\", \"warning\" or \"error\""
+                    )
+                })?;
+                out.insert(id.clone(), level);
+            }
+            self.rules = out;
+        }
+        if let Some(v) = map.get("configurationPreference") {
+            self.preference = match v.as_str() {
+                Some("editorFirst") => Preference::EditorFirst,
+                Some("filesystemFirst") => Preference::FilesystemFirst,
+                Some("editorOnly") => Preference::EditorOnly,
+                _ => {
+                    return Err(format!(
+                        "{origin}.configurationPreference must be \"editorFirst\", \"filesystemFirst\" or \"editorOnly\""
+                    ))
+                }
+            };
+        }
+        Ok(())
+    }
+
+    /// A linter with the editor's rule levels merged into every configuration as
+    /// `preference` says.
+    fn linter(&self) -> Result<Linter, answerlint::config::ConfigError> {
+        let levels = RuleLevels {
+            rules: self.rules.clone(),
+            win: self.preference != Preference::FilesystemFirst,
+        };
+        let fixed = (self.preference == Preference::EditorOnly).then(|| {
+            Arc::new(Resolved::from_config(
+                answerlint::config::Config::default().with_levels(&levels),
+            ))
+        });
+        let linter = Linter::new(Settings {
+            levels,
+            ..Default::default()
+        })?;
+        Ok(match fixed {
+            Some(r) => linter.with_fixed_config(r),
+            None => linter,
+        })
     }
 
     /// initializationOptions: `noModel` (bool), `modelDir` (string), `device`
@@ -108,7 +197,7 @@ impl Options {
                 .ok_or_else(|| wrong("debounceMs", "a whole number of milliseconds"))?;
             self.debounce = Duration::from_millis(ms);
         }
-        Ok(())
+        self.apply_settings(map, "initializationOptions")
     }
 }
 
@@ -136,7 +225,14 @@ struct Doc {
 struct Server<'c> {
     conn: &'c Connection,
     units: Units,
+    /// The options as the command line and initializationOptions left them.
+    base: Options,
+    /// `base` with the editor's latest `workspace/configuration` answer applied.
     opts: Options,
+    /// The client answers `workspace/configuration`; the id of our request waiting for
+    /// its answer.
+    pull_config: bool,
+    config_request: Option<lsp_server::RequestId>,
     docs: HashMap<lsp::Uri, Doc>,
     /// Without the model, until it is loaded (and when it cannot be).
     fast: Linter,
@@ -148,6 +244,8 @@ struct Server<'c> {
     /// them, and may be asked to pull again (`workspace/diagnostic/refresh`).
     pull: bool,
     refresh: bool,
+    /// The client shows a finding's related places (`relatedInformation`).
+    related: bool,
     /// Requests we sent, for their ids.
     sent: u64,
     /// The client can create files in a workspace edit (a new answerlint.toml).
@@ -157,6 +255,15 @@ struct Server<'c> {
     poll: bool,
     next_poll: Instant,
     stamps: Vec<ConfigStamp>,
+    /// Messages read but not handled yet: everything that arrived while the last one was
+    /// handled, so that a `$/cancelRequest` finds its request still waiting.
+    queue: VecDeque<Message>,
+    /// The client's messages, as read ([`forward`]).
+    incoming: Receiver<Message>,
+    /// How many `$/cancelRequest` notifications have been read.
+    cancels: Arc<AtomicUsize>,
+    /// The client's stream ended (without `exit`).
+    ended: bool,
 }
 
 /// How often the configuration files are looked at when the client does not watch them.
@@ -190,6 +297,10 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
     let refresh = ["diagnostics", "diagnostic"]
         .iter()
         .any(|k| params["capabilities"]["workspace"][k]["refreshSupport"] == Value::Bool(true));
+    // Pushed or pulled, whichever the client does.
+    let related = ["publishDiagnostics", "diagnostic"].iter().any(|k| {
+        params["capabilities"]["textDocument"][k]["relatedInformation"] == Value::Bool(true)
+    });
     let params: lsp::InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("initialize: {e}"))?;
     let problem = params
@@ -260,11 +371,21 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
     conn.initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
 
-    let fast = Linter::new(Settings::default()).map_err(|e| e.to_string())?;
+    let fast = opts.linter().map_err(|e| e.to_string())?;
+    let pull_config = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.configuration)
+        .unwrap_or(false);
+    let cancels = Arc::new(AtomicUsize::new(0));
     let mut server = Server {
         conn,
         units,
+        base: opts.clone(),
         opts,
+        pull_config,
+        config_request: None,
         docs: HashMap::new(),
         fast,
         full: None,
@@ -272,11 +393,16 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
         shutdown: false,
         pull,
         refresh,
+        related,
         sent: 0,
         create_files,
         poll: false,
         next_poll: Instant::now(),
         stamps: Vec::new(),
+        queue: VecDeque::new(),
+        incoming: forward(conn.receiver.clone(), cancels.clone()),
+        cancels,
+        ended: false,
     };
     if let Some(p) = problem {
         server.show(lsp::MessageType::ERROR, &p);
@@ -293,6 +419,7 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
     } else {
         server.poll = true;
     }
+    server.ask_settings();
     let model = if server.opts.no_model {
         never()
     } else {
@@ -302,6 +429,33 @@ fn serve(conn: &Connection, mut opts: Options) -> Result<i32, String> {
 }
 
 type Loaded = Result<Arc<dyn Scorer>, String>;
+
+/// The messages of lsp-server's channel moved into an unbounded one as they are read.
+/// lsp-server's reader hands over one message at a time (a channel without capacity), so
+/// without this nothing would wait behind a request being handled, and a cancellation
+/// could not find its request in the queue.
+/// `cancels` counts the `$/cancelRequest` notifications read (for a test hook).
+fn forward(from: Receiver<Message>, cancels: Arc<AtomicUsize>) -> Receiver<Message> {
+    let direct = from.clone();
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let spawned = std::thread::Builder::new()
+        .name("answerlint-incoming".into())
+        .spawn(move || {
+            for msg in from {
+                if matches!(&msg, Message::Notification(n) if n.method == "$/cancelRequest") {
+                    cancels.fetch_add(1, Ordering::SeqCst);
+                }
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+    match spawned {
+        Ok(_) => rx,
+        // No thread: read lsp-server's channel directly (nothing can be cancelled).
+        Err(_) => direct,
+    }
+}
 
 /// Loads the sentence model on its own thread; the result arrives on the channel. It is
 /// never installed from here (`answerlint model install` does that).
@@ -340,31 +494,14 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 impl Server<'_> {
     fn main_loop(&mut self, mut model: Receiver<Loaded>) -> i32 {
         loop {
-            let poll = (self.poll && !self.docs.is_empty()).then_some(self.next_poll);
-            let wait = self
-                .docs
-                .values()
-                .filter_map(|d| d.due)
-                .chain(poll)
-                .min()
-                .map_or(Duration::from_secs(3600), |t| {
-                    t.saturating_duration_since(Instant::now())
-                });
-            select! {
-                recv(self.conn.receiver) -> msg => match msg {
-                    Ok(msg) => {
-                        if let Some(code) = self.handle(msg) {
-                            return code;
-                        }
+            match self.next_message(&mut model) {
+                Some(msg) => {
+                    if let Some(code) = self.handle(msg) {
+                        return code;
                     }
-                    // The stream ended without `exit`.
-                    Err(_) => return 1,
-                },
-                recv(model) -> loaded => {
-                    model = never();
-                    self.model_loaded(loaded.unwrap_or_else(|_| Err("the model thread ended".into())));
                 }
-                default(wait) => {}
+                None if self.ended => return 1,
+                None => {}
             }
             if self.poll && Instant::now() >= self.next_poll {
                 self.next_poll = Instant::now() + POLL;
@@ -376,6 +513,77 @@ impl Server<'_> {
                 }
             }
             self.lint_due();
+        }
+    }
+
+    /// The next message to handle, once everything that has arrived is queued (and the
+    /// requests cancelled meanwhile answered); with nothing queued, waits for a message,
+    /// the model, or the next document due. `None` when there is no message to handle
+    /// now, or when the stream has ended ([`Server::ended`]).
+    fn next_message(&mut self, model: &mut Receiver<Loaded>) -> Option<Message> {
+        if self.queue.is_empty() {
+            let poll = (self.poll && !self.docs.is_empty()).then_some(self.next_poll);
+            let wait = self
+                .docs
+                .values()
+                .filter_map(|d| d.due)
+                .chain(poll)
+                .min()
+                .map_or(Duration::from_secs(3600), |t| {
+                    t.saturating_duration_since(Instant::now())
+                });
+            select! {
+                recv(self.incoming) -> msg => match msg {
+                    Ok(msg) => self.enqueue(msg),
+                    // The stream ended without `exit`.
+                    Err(_) => {
+                        self.ended = true;
+                        return None;
+                    }
+                },
+                recv(model) -> loaded => {
+                    *model = never();
+                    self.model_loaded(loaded.unwrap_or_else(|_| Err("the model thread ended".into())));
+                }
+                default(wait) => {}
+            }
+        }
+        while let Ok(msg) = self.incoming.try_recv() {
+            self.enqueue(msg);
+        }
+        self.queue.pop_front()
+    }
+
+    /// Queues a message; a `$/cancelRequest` for a request still queued answers it
+    /// RequestCancelled instead (one being handled cannot be stopped: requests are
+    /// handled one at a time on this thread).
+    fn enqueue(&mut self, msg: Message) {
+        let Message::Notification(n) = &msg else {
+            self.queue.push_back(msg);
+            return;
+        };
+        if n.method != "$/cancelRequest" {
+            self.queue.push_back(msg);
+            return;
+        }
+        let Ok(p) = serde_json::from_value::<lsp::CancelParams>(n.params.clone()) else {
+            return;
+        };
+        let id = match p.id {
+            lsp::NumberOrString::Number(n) => lsp_server::RequestId::from(n),
+            lsp::NumberOrString::String(s) => lsp_server::RequestId::from(s),
+        };
+        let queued = self
+            .queue
+            .iter()
+            .position(|m| matches!(m, Message::Request(r) if r.id == id));
+        if let Some(i) = queued {
+            self.queue.remove(i);
+            self.send(Message::Response(Response::new_err(
+                id,
+                ErrorCode::RequestCanceled as i32,
+                "cancelled".into(),
+            )));
         }
     }
 
@@ -428,14 +636,60 @@ impl Server<'_> {
         self.request_client("client/registerCapability", params);
     }
 
-    /// Sends a request to the client (its answer is not waited for).
-    fn request_client(&mut self, method: &str, params: impl serde::Serialize) {
+    /// Sends a request to the client (its answer is not waited for); its id.
+    fn request_client(
+        &mut self,
+        method: &str,
+        params: impl serde::Serialize,
+    ) -> lsp_server::RequestId {
         self.sent += 1;
+        let id = lsp_server::RequestId::from(format!("answerlint-{}", self.sent));
         self.send(Message::Request(Request::new(
-            lsp_server::RequestId::from(format!("answerlint-{}", self.sent)),
+            id.clone(),
             method.into(),
             params,
         )));
+        id
+    }
+
+    /// Asks the client for its `answerlint` settings, when it can answer.
+    fn ask_settings(&mut self) {
+        if self.pull_config {
+            let params = lsp::ConfigurationParams {
+                items: vec![lsp::ConfigurationItem {
+                    scope_uri: None,
+                    section: Some("answerlint".into()),
+                }],
+            };
+            self.config_request = Some(self.request_client("workspace/configuration", params));
+        }
+    }
+
+    /// The editor's settings (the `answerlint` section) replace the last ones: the
+    /// linters are built again and every open document linted again. A setting the
+    /// section does not hold is as initializationOptions (or the command line) left it.
+    fn settings_changed(&mut self, section: &Value) {
+        // Some clients answer with all their settings for the server, the section inside.
+        let section = section.get("answerlint").unwrap_or(section);
+        let mut opts = self.base.clone();
+        if let Some(map) = section.as_object() {
+            if let Err(e) = opts.apply_settings(map, "settings answerlint") {
+                self.show(lsp::MessageType::ERROR, &e);
+                return;
+            }
+        } else if !section.is_null() {
+            self.show(
+                lsp::MessageType::ERROR,
+                "settings answerlint must be an object",
+            );
+            return;
+        }
+        let changed = opts.rules != self.opts.rules || opts.preference != self.opts.preference;
+        self.opts = opts;
+        if changed {
+            self.log(lsp::MessageType::INFO, "settings changed: linting again");
+            self.rebuild_linters();
+        }
     }
 
     fn model_loaded(&mut self, loaded: Loaded) {
@@ -481,15 +735,14 @@ impl Server<'_> {
 
     /// New linters (configurations read afresh), and every open document linted again.
     fn rebuild_linters(&mut self) {
-        match Linter::new(Settings::default()) {
+        match self.opts.linter() {
             Ok(l) => self.fast = l,
             Err(e) => self.show(lsp::MessageType::ERROR, &e.to_string()),
         }
-        self.full = self.scorer.clone().and_then(|s| {
-            Linter::new(Settings::default())
-                .ok()
-                .map(|l| l.with_scorer(s))
-        });
+        self.full = self
+            .scorer
+            .clone()
+            .and_then(|s| self.opts.linter().ok().map(|l| l.with_scorer(s)));
         let now = Instant::now();
         for d in self.docs.values_mut() {
             d.due = Some(now);
@@ -534,8 +787,21 @@ impl Server<'_> {
                 }
                 None
             }
-            // Answers to our requests (the watcher registration): nothing to do.
-            Message::Response(_) => None,
+            // Answers to our requests: the editor's settings; nothing to do for the
+            // others (the watcher registration, refresh).
+            Message::Response(r) => {
+                if self.config_request.as_ref() == Some(&r.id) {
+                    self.config_request = None;
+                    match r.response_result {
+                        Ok(v) => self.settings_changed(v.get(0).unwrap_or(&Value::Null)),
+                        Err(e) => self.log(
+                            lsp::MessageType::WARNING,
+                            &format!("workspace/configuration failed: {}", e.message),
+                        ),
+                    }
+                }
+                None
+            }
         }
     }
 
@@ -559,6 +825,17 @@ impl Server<'_> {
             "textDocument/hover" => parse(req.params).map(|p| self.hover(p)).and_then(to_value),
             "textDocument/diagnostic" => parse::<lsp::DocumentDiagnosticParams>(req.params)
                 .map(|p| self.pulled(&p.text_document.uri)),
+            // Only for the tests: stands for a slow request (a long lint), answered once
+            // the server has read `cancels` cancellations in all (or after a minute), so
+            // that requests sent after it are still queued when their cancellation comes.
+            "answerlint/block" if std::env::var_os("ANSWERLINT_SERVER_TEST_BLOCK").is_some() => {
+                let n = req.params["cancels"].as_u64().unwrap_or(0) as usize;
+                let until = Instant::now() + Duration::from_secs(60);
+                while self.cancels.load(Ordering::SeqCst) < n && Instant::now() < until {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Ok(Value::Null)
+            }
             // Only for the tests: shows that a panic in one request leaves the server up.
             "answerlint/panic" if std::env::var_os("ANSWERLINT_SERVER_TEST_PANIC").is_some() => {
                 panic!("panic requested by the test")
@@ -645,6 +922,17 @@ impl Server<'_> {
                     }
                 }
             }
+            "workspace/didChangeConfiguration" => {
+                // Clients that answer workspace/configuration are asked; the others may
+                // send the settings along.
+                if self.pull_config {
+                    self.ask_settings();
+                } else if let Ok(p) = parse::<lsp::DidChangeConfigurationParams>(n.params) {
+                    if let Some(section) = p.settings.get("answerlint") {
+                        self.settings_changed(&section.clone());
+                    }
+                }
+            }
             "workspace/didChangeWatchedFiles" => {
                 if let Ok(p) = parse::<lsp::DidChangeWatchedFilesParams>(n.params) {
                     if p.changes
@@ -656,8 +944,7 @@ impl Server<'_> {
                     }
                 }
             }
-            // Requests are answered in order before the next message is read, so a
-            // cancellation always comes too late to matter.
+            // `$/cancelRequest` is handled as messages are queued ([`Server::enqueue`]).
             _ => {}
         }
     }
@@ -746,7 +1033,7 @@ impl Server<'_> {
             let lines = Lines::new(&doc.text);
             doc.diags
                 .iter()
-                .map(|d| to_lsp(d, &doc.text, &lines, self.units))
+                .map(|d| self.diag(doc, &lines, d))
                 .collect()
         });
         json!({"kind": "full", "items": items})
@@ -760,7 +1047,7 @@ impl Server<'_> {
         let diagnostics = doc
             .diags
             .iter()
-            .map(|d| to_lsp(d, &doc.text, &lines, self.units))
+            .map(|d| self.diag(doc, &lines, d))
             .collect();
         self.notify(
             "textDocument/publishDiagnostics",
@@ -777,6 +1064,33 @@ impl Server<'_> {
         if self.docs.get(uri).is_some_and(|d| d.due.is_some()) {
             self.lint(uri);
         }
+    }
+
+    /// A finding of `doc` as the editor gets it, with the places it refers to when the
+    /// client shows them.
+    fn diag(&self, doc: &Doc, lines: &Lines, d: &Diagnostic) -> lsp::Diagnostic {
+        let mut out = to_lsp(d, &doc.text, lines, self.units);
+        if self.related && !d.related.is_empty() {
+            out.related_information = Some(
+                d.related
+                    .iter()
+                    .filter(|r| {
+                        r.span.start <= r.span.end
+                            && r.span.end <= doc.text.len()
+                            && doc.text.is_char_boundary(r.span.start)
+                            && doc.text.is_char_boundary(r.span.end)
+                    })
+                    .map(|r| lsp::DiagnosticRelatedInformation {
+                        location: lsp::Location {
+                            uri: doc.uri.clone(),
+                            range: lines.range(&doc.text, r.span.start, r.span.end, self.units),
+                        },
+                        message: r.message.clone(),
+                    })
+                    .collect(),
+            );
+        }
+        out
     }
 
     fn edit(&self, uri: &lsp::Uri, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit {
@@ -812,7 +1126,7 @@ impl Server<'_> {
             .iter()
             .filter(|d| d.span.start <= b && a <= d.span.end)
         {
-            let ld = to_lsp(d, text, &lines, self.units);
+            let ld = self.diag(doc, &lines, d);
             for f in &d.fixes {
                 let kind = match f.applicability {
                     Applicability::DisplayOnly => continue,
@@ -930,6 +1244,10 @@ impl Server<'_> {
         } else {
             "en"
         };
+        // answerlint.toml files are not read: an exception there would do nothing.
+        if self.opts.preference == Preference::EditorOnly {
+            return None;
+        }
         let resolved = self.fast.config_for(&doc.path).ok()?;
         let title = |file: &std::path::Path| {
             format!(
@@ -937,7 +1255,7 @@ impl Server<'_> {
                 file.display()
             )
         };
-        let diagnostics = Some(vec![to_lsp(d, &doc.text, lines, self.units)]);
+        let diagnostics = Some(vec![self.diag(doc, lines, d)]);
         match &resolved.path {
             Some(path) => {
                 let old = std::fs::read_to_string(path).ok()?;
@@ -1267,6 +1585,7 @@ mod tests {
             source,
             confidence,
             fixes: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -1339,6 +1658,18 @@ mod tests {
         assert_eq!(o.device, DeviceChoice::Cpu);
         assert_eq!(o.debounce, Duration::from_millis(20));
         assert!(o.apply(&json!({"noModel": "yes"})).is_err());
+        o.apply(&json!({"rules": {"vague-commitment": "info"}, "configurationPreference": "editorOnly"}))
+            .unwrap();
+        assert_eq!(o.rules["vague-commitment"], Level::Info);
+        assert_eq!(o.preference, Preference::EditorOnly);
+        let e = o.apply(&json!({"rules": {"vague": "off"}})).unwrap_err();
+        assert!(e.contains("unknown rule `vague`"), "{e}");
+        assert!(o
+            .apply(&json!({"rules": {"vague-commitment": "loud"}}))
+            .is_err());
+        assert!(o
+            .apply(&json!({"configurationPreference": "fileFirst"}))
+            .is_err());
         assert!(o.apply(&json!([1])).is_err());
         assert!(o.apply(&Value::Null).is_ok());
     }
