@@ -40,6 +40,16 @@ pub fn merge(doc: &Document, buffers: Vec<(RuleId, Vec<Diagnostic>)>) -> Vec<Dia
 /// The hedged-figure finding that covers the figure of a one-figure unsupported-figure
 /// finding takes its "no source" and the latter goes (see the module docs).
 fn join_hedged_unsourced(all: &mut Vec<Diagnostic>) {
+    // Hedged-figure findings by start: each unsupported-figure finding looks up the few
+    // that start at or before it (they do not nest: one per hedged figure), so the join is
+    // linear in the findings, not quadratic.
+    let mut hedged: Vec<(usize, usize)> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.rule == RuleId::HedgedFigure && d.source != Source::Model)
+        .map(|(i, d)| (d.span.start, i))
+        .collect();
+    hedged.sort_unstable();
     let mut drop = vec![false; all.len()];
     for u in 0..all.len() {
         let d = &all[u];
@@ -47,11 +57,14 @@ fn join_hedged_unsourced(all: &mut Vec<Diagnostic>) {
         if d.rule != RuleId::UnsupportedFigure || !single {
             continue;
         }
-        let Some(h) = (0..all.len()).find(|&h| {
-            all[h].rule == RuleId::HedgedFigure
-                && all[h].source != Source::Model
-                && all[h].span.contains(d.span)
-        }) else {
+        let upto = hedged.partition_point(|&(start, _)| start <= d.span.start);
+        let Some(h) = hedged[..upto]
+            .iter()
+            .rev()
+            .take(4)
+            .map(|&(_, h)| h)
+            .find(|&h| all[h].span.contains(d.span))
+        else {
             continue;
         };
         // The message's language: hedged-figure quotes with 「」 in Chinese.
