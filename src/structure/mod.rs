@@ -945,11 +945,52 @@ fn clauses(doc: &Document, lx: &Lexicons, si: usize) -> Vec<Span> {
     }
     cuts.push(text.len());
     cuts.dedup();
+    // Two deadlines in one clause joined by a connective ("within 1 hour and send a new
+    // scale within 2 days", 1小时内联系买家并在24小时内补发): two steps, cut at the
+    // connective before the second deadline.
+    let deadlines: Vec<(usize, usize)> = doc
+        .sentence_figures(si)
+        .iter()
+        .filter(|f| f.deadline)
+        .map(|f| (f.span.start - span.start, f.span.end - span.start))
+        .collect();
+    let mut extra = Vec::new();
+    for w in cuts.windows(2) {
+        let inside: Vec<&(usize, usize)> = deadlines
+            .iter()
+            .filter(|d| d.0 >= w[0] && d.1 <= w[1])
+            .collect();
+        for pair in inside.windows(2) {
+            let between = &text[pair[0].1..pair[1].0];
+            let at = CONNECTIVES
+                .iter()
+                .filter_map(|c| between.rfind(c).map(|i| (i, c)))
+                .max_by_key(|(i, c)| (*i, std::cmp::Reverse(c.len())));
+            if let Some((i, _)) = at {
+                extra.push(pair[0].1 + i);
+            }
+        }
+    }
+    cuts.extend(extra);
+    cuts.sort_unstable();
+    cuts.dedup();
     cuts.windows(2)
         .filter(|w| !text[w[0]..w[1]].trim().is_empty())
         .map(|w| Span::new(span.start + w[0], span.start + w[1]))
         .collect()
 }
+
+/// Connectives that join two steps in one clause (see [`clauses`]).
+const CONNECTIVES: &[&str] = &[
+    " and then ",
+    " and ",
+    " then ",
+    "并在",
+    "并于",
+    "然后",
+    "随后",
+    "再在",
+];
 
 fn starts_with_sequence(doc: &Document, lx: &Lexicons, span: Span) -> bool {
     sequence_prefix(doc, lx, span) > 0
@@ -1382,5 +1423,21 @@ mod tests {
         // One arrow per line: each line is a step.
         assert_eq!(st.len(), 3, "{st:?}");
         assert!(st.iter().all(|x| x.action && x.deadline.is_some()));
+    }
+
+    #[test]
+    fn two_deadlines_joined_by_a_connective_are_two_steps() {
+        let en = "## Customer: the scale shows the wrong weight.\n\nWe apologise to the customer within 1 hour and send a new scale within 2 days. Within 7 days we calibrate 20 scales from stock and file report SC-77.\n";
+        let (doc, s, lx) = parse(en, true);
+        let st = steps(&doc, &lx, &s.sections[0]);
+        let hours: Vec<f64> = st.iter().filter_map(|x| x.deadline.map(|d| d.0)).collect();
+        assert_eq!(hours, vec![1.0, 48.0, 168.0], "{st:?}");
+        assert!(st[1].span.slice(&doc.text).contains("send a new scale"));
+        let zh = "## 买家投诉杯子漏水\n\n1小时内联系买家并在24小时内补发新杯，7天内完成抽检并出具报告。\n";
+        let (doc, s, lx) = parse(zh, true);
+        assert_eq!(steps(&doc, &lx, &s.sections[0]).len(), 3);
+        // A range is one deadline, not two steps.
+        let range = "## 投诉怎么处理？\n\n- 2小时内回复\n- 24至48小时内补发\n- 7天内复盘\n";
+        assert_eq!(tier_count(range).0, 3);
     }
 }
