@@ -93,12 +93,6 @@ impl answerlint::rules::Scorer for Shared {
     ) {
         self.0.calibration()
     }
-    fn question_types(
-        &self,
-        questions: &[&str],
-    ) -> Result<Vec<Option<answerlint::structure::SectionType>>, String> {
-        self.0.question_types(questions)
-    }
 }
 
 fn vague_commitments(text: &str) -> Vec<answerlint::Diagnostic> {

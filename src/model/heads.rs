@@ -51,7 +51,9 @@ pub struct Heads {
     pub dim: usize,
     pub heads: Vec<Head>,
     /// Section types as the mean embedding of prototype questions
-    /// (models/data/prototypes.jsonl), for questions the `topics` lexicon cannot type.
+    /// (models/data/prototypes.jsonl). Trained and reported (`model status`), but no
+    /// longer used to type questions: measured on models/blind/questions it was mostly
+    /// wrong where the `topics` lexicon is unsure (see `Linter::model_pass`).
     #[serde(default)]
     pub prototypes: Vec<Prototype>,
 }
@@ -80,11 +82,6 @@ pub fn nearest<'a>(prototypes: &'a [Prototype], emb: &[f32]) -> Option<(&'a str,
 pub const BUILTIN: &str = include_str!("../../models/heads.json");
 
 impl Heads {
-    /// The prototype type nearest to an embedding (cosine), with its similarity.
-    pub fn nearest_type(&self, emb: &[f32]) -> Option<(&str, f32)> {
-        nearest(&self.prototypes, emb)
-    }
-
     pub fn builtin() -> Result<Heads> {
         Heads::parse(BUILTIN)
     }

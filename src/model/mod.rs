@@ -376,24 +376,6 @@ impl signal::Scorer for Model {
         Ok(emb.iter().map(|e| heads.probabilities(e)).collect())
     }
 
-    fn question_types(
-        &self,
-        questions: &[&str],
-    ) -> std::result::Result<Vec<Option<crate::structure::SectionType>>, String> {
-        let Some(heads) = self.heads.as_ref().filter(|h| !h.prototypes.is_empty()) else {
-            return Ok(vec![None; questions.len()]);
-        };
-        let emb = self.embed_batched(questions).map_err(|e| e.to_string())?;
-        Ok(emb
-            .iter()
-            .map(|e| {
-                heads
-                    .nearest_type(e)
-                    .and_then(|(t, _)| crate::structure::SectionType::from_id(t))
-            })
-            .collect())
-    }
-
     fn notes(&self) -> Vec<String> {
         self.notes.clone()
     }

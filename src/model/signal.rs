@@ -59,14 +59,6 @@ pub trait Scorer: Send + Sync {
     fn score(&self, texts: &[&str]) -> Result<Vec<[Option<f32>; Signal::COUNT]>, String>;
     /// ([zh, en] thresholds, veto thresholds) per signal.
     fn calibration(&self) -> ([[f32; 2]; Signal::COUNT], [Option<f32>; Signal::COUNT]);
-    /// The section type of each question by similarity to prototype questions, where the
-    /// scorer has prototypes.
-    fn question_types(
-        &self,
-        questions: &[&str],
-    ) -> Result<Vec<Option<crate::structure::SectionType>>, String> {
-        Ok(vec![None; questions.len()])
-    }
     /// Per signal, [zh, en]: the probability from which a finding of the model alone keeps
     /// its rule's severity (calibrated for high precision); never, by default.
     fn strong(&self) -> [[f32; 2]; Signal::COUNT] {

@@ -64,7 +64,7 @@ static META: RuleMeta = RuleMeta {
     structural: true,
 };
 
-fn problems(doc: &Document, steps: &[Step], lang: Lang) -> Vec<String> {
+fn problems(doc: &Document, steps: &[&Step], lang: Lang) -> Vec<String> {
     let en = lang == Lang::En;
     let mut out = Vec::new();
     if steps.is_empty() {
@@ -157,7 +157,7 @@ impl Rule for MissingTiers {
             if sec.kind != SectionType::QualityComplaint {
                 continue;
             }
-            let tiers: Vec<Step> = Step::tiers(sec.steps(doc, cx.lexicons)).cloned().collect();
+            let tiers: Vec<&Step> = Step::tiers(sec.steps(doc, cx.lexicons)).collect();
             let lang = sec.lang(doc);
             let found = problems(doc, &tiers, lang);
             if found.is_empty() {

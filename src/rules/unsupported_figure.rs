@@ -67,8 +67,19 @@ impl Rule for UnsupportedFigure {
     }
 
     fn check(&self, doc: &Document, cx: &Context, out: &mut Vec<Diagnostic>) {
-        for si in 0..doc.sentences.len() {
+        // Sentences of complaint answers, once per document (not a scan of the sections
+        // per sentence).
+        let mut complaint = vec![false; doc.sentences.len()];
+        for sec in &cx.script.sections {
+            if sec.kind == SectionType::QualityComplaint {
+                complaint[sec.answer.clone()].fill(true);
+            }
+        }
+        for (si, &in_complaint) in complaint.iter().enumerate() {
             let s = &doc.sentences[si];
+            if doc.sentence_figures(si).is_empty() {
+                continue;
+            }
             // A placeholder for the source is pending: placeholder-left reports it.
             // Figures in steps to follow, requests, thanks or holds are not the writer's
             // performance claims (长按10秒, "reply within 7 days").
@@ -94,7 +105,7 @@ impl Rule for UnsupportedFigure {
             // A deadline the writer commits to outside a complaint answer (whose tiers
             // missing-tier-proof checks), and not one customer's own estimate.
             let reader = to_the_reader(doc.sentence_text(si));
-            let commits = !in_complaint_answer(cx, si) && !reader;
+            let commits = !in_complaint && !reader;
             // An indefinite amount (好几百个, "hundreds of") is vague-quantity's finding.
             let indefinite: Vec<crate::Span> = doc
                 .sentence_matches(si)
@@ -104,7 +115,11 @@ impl Rule for UnsupportedFigure {
                 })
                 .map(|m| m.span)
                 .collect();
-            let price = is_price(doc, cx.lexicons, si);
+            let price = doc
+                .sentence_figures(si)
+                .iter()
+                .any(|f| matches!(f.kind, FigureKind::Money | FigureKind::Percent))
+                && is_price(doc, cx.lexicons, si);
             let figures: Vec<_> = doc
                 .sentence_figures(si)
                 .iter()
@@ -176,14 +191,6 @@ impl Rule for UnsupportedFigure {
     }
 }
 
-/// Whether sentence `si` is in the answer of a complaint section.
-fn in_complaint_answer(cx: &Context, si: usize) -> bool {
-    cx.script
-        .sections
-        .iter()
-        .any(|sec| sec.kind == SectionType::QualityComplaint && sec.answer.contains(&si))
-}
-
 /// Whether a sentence speaks to the reader (您的包裹, "Your replacement will arrive in 4
 /// days", "we'll ship you a new pair within 48 hours"): one customer's case in a reply, not
 /// a policy stated to the examiner, who reads "the buyer".
@@ -201,24 +208,9 @@ fn to_the_reader(text: &str) -> bool {
 /// Whether the sentence prices something (售价, 优惠券, "on sale for", "coupon"): its money
 /// is a price, not a business figure.
 fn is_price(doc: &Document, lx: &Lexicons, si: usize) -> bool {
-    let text = doc.sentence_text(si);
-    let lower = text.to_ascii_lowercase();
-    lx.words(List::PriceWord).any(|e| {
-        let w = e.phrase.to_ascii_lowercase();
-        if e.lang != Lang::En {
-            return text.contains(e.phrase.as_str());
-        }
-        lower.match_indices(&w).any(|(i, _)| {
-            lower[..i]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_ascii_alphanumeric())
-                && lower[i + w.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| !c.is_ascii_alphanumeric())
-        })
-    })
+    crate::structure::word_matches(doc, lx, doc.sentences[si].span, List::PriceWord)
+        .next()
+        .is_some()
 }
 
 /// Where a figure's source placeholder goes: after the figure, or after a hedge that

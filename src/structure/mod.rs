@@ -693,6 +693,25 @@ pub fn unit_hours(unit: &str) -> Option<f64> {
     })
 }
 
+/// The words of a word list in `span` on word boundaries (Chinese: jieba tokens; English:
+/// whole words, any case), overlapping ones included: their spans and entries.
+pub(crate) fn word_matches<'a, 'l: 'a>(
+    doc: &'a Document,
+    lx: &'l Lexicons,
+    span: Span,
+    list: List,
+) -> impl Iterator<Item = (Span, &'l Entry)> + 'a {
+    lx.word_automaton(list)
+        .find_overlapping_iter(span.slice(&doc.text))
+        .map(move |m| {
+            (
+                Span::new(span.start + m.start(), span.start + m.end()),
+                lx.word_entry(list, m.pattern().as_usize()),
+            )
+        })
+        .filter(|(s, _)| doc.is_boundary(s.start) && doc.is_boundary(s.end))
+}
+
 /// The earliest word of a word list in `span` on word boundaries (the longest where
 /// several start there): its span and entry.
 fn find_word<'l>(
@@ -701,18 +720,7 @@ fn find_word<'l>(
     span: Span,
     list: List,
 ) -> Option<(Span, &'l Entry)> {
-    let text = span.slice(&doc.text);
-    lx.word_automaton(list)
-        .find_overlapping_iter(text)
-        .map(|m| {
-            (
-                Span::new(span.start + m.start(), span.start + m.end()),
-                m.pattern().as_usize(),
-            )
-        })
-        .filter(|(s, _)| doc.is_boundary(s.start) && doc.is_boundary(s.end))
-        .min_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)))
-        .map(|(s, i)| (s, lx.word_entry(list, i)))
+    word_matches(doc, lx, span, list).min_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)))
 }
 
 /// Hours a word deadline stands for, by its category in `word-deadline.tsv`.
@@ -885,27 +893,8 @@ fn chain_extra(doc: &Document, lx: &Lexicons, span: Span) -> bool {
     let rest =
         text[skip..].trim_start_matches(|c: char| c.is_whitespace() || "，,：:、→>-=".contains(c));
     let at = span.start + (text.len() - rest.len());
-    let lower = rest.to_ascii_lowercase();
-    lx.words(List::ChainExtra).any(|e| {
-        let w = e.phrase.to_ascii_lowercase();
-        let whole = |from: usize| {
-            let end = from + w.len();
-            e.lang != Lang::En
-                || (lower[..from]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
-                    && lower[end..]
-                        .chars()
-                        .next()
-                        .is_none_or(|c| !c.is_alphanumeric()))
-        };
-        if e.category == "condition" {
-            lower.starts_with(&w) && whole(0) && doc.is_boundary(at)
-        } else {
-            lower.match_indices(&w).any(|(i, _)| whole(i))
-        }
-    })
+    word_matches(doc, lx, span, List::ChainExtra)
+        .any(|(s, e)| e.category != "condition" || s.start == at)
 }
 
 /// Most characters between a comma and the deadline that opens the next clause (并在,
