@@ -133,6 +133,16 @@ fn may_drop(word: &str, rewrite: bool) -> bool {
                 || ["within", "in", "by", "在", "内", "以", "之", "and", "并"].contains(&word)))
 }
 
+/// A one-character Chinese modal of the modal list that is no filler (会, 将, 要).
+fn zh_modal(word: &str) -> bool {
+    use crate::lexicon::{Lexicons, List};
+    let lx = Lexicons::builtin();
+    word.chars().count() == 1
+        && !word.is_ascii()
+        && lx.any_word(List::Modal, |m| m == word)
+        && !lx.any_word(List::Filler, |f| f == word)
+}
+
 /// The edit contract. Applying `fix` to `text` removes only words inside `flagged` (the
 /// spans its rule flagged: the hedge, the effort phrase, the reassurance phrase), apart
 /// from [`may_drop`]'s; every other word of the edited range comes back in order (for a
@@ -146,9 +156,10 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
         let kept: Vec<String> = words(old, e.start)
             .into_iter()
             .filter(|(w, s, end)| {
-                // The "to" of "do our best to" (尽力去, 尽快地) goes with its phrase.
+                // The "to" of "do our best to" (尽力去, 尽快地) and the "that" of "rest
+                // assured that" go with their phrase.
                 let leaned = |f: &crate::Span| {
-                    ["to", "地", "去", "来"].contains(&w.as_str())
+                    ["to", "that", "地", "去", "来"].contains(&w.as_str())
                         && f.end <= *s
                         && text[f.end..*s].trim().is_empty()
                 };
@@ -212,6 +223,18 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
         assert!(
             rewrite || doubles(&seam) <= doubles(&was),
             "edit doubles a word:\n{old}\n=>\n{}",
+            e.content
+        );
+        // Two Chinese modals in a row (会将, 要会) that the old text lacked: the frame's
+        // 将 beside a modal that should have gone. Fixes and rewrites alike.
+        let modals = |ws: &[String]| {
+            ws.windows(2)
+                .filter(|p| zh_modal(&p[0]) && zh_modal(&p[1]))
+                .count()
+        };
+        assert!(
+            modals(&seam) <= modals(&was),
+            "edit leaves two modals in a row:\n{old}\n=>\n{}",
             e.content
         );
         // Sentence-final punctuation stays.

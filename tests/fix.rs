@@ -136,22 +136,20 @@ fn fixing_converges_and_invents_nothing() {
 #[test]
 fn fixes_keep_the_words_they_did_not_target() {
     let mut checked = 0;
-    let mut rewrite_breaks = Vec::new();
+    let mut rewrites = 0;
     for path in inputs() {
         let bytes = std::fs::read(&path).unwrap();
         let Ok(decoded) = answerlint::input::decode(&bytes) else {
             continue;
         };
-        checked += answerlint::invariants::fixes_keep_words(&decoded.text, false);
-        // Rewrites: counted, not yet enforced (see the note of issue 15).
-        let t = decoded.text.clone();
-        if std::panic::catch_unwind(|| answerlint::invariants::fixes_keep_words(&t, true)).is_err()
-        {
-            rewrite_breaks.push(path.display().to_string());
-        }
+        let fixes = answerlint::invariants::fixes_keep_words(&decoded.text, false);
+        checked += fixes;
+        // Template rewrites too, on the text and after one round of fixes.
+        let all = answerlint::invariants::fixes_keep_words(&decoded.text, true);
+        rewrites += all.saturating_sub(fixes);
     }
     assert!(checked >= 50, "only {checked} fixes checked");
-    eprintln!("rewrites that break the contract: {rewrite_breaks:?}");
+    assert!(rewrites >= 20, "only {rewrites} rewrites checked");
     for text in REGRESSIONS {
         answerlint::invariants::fixes_keep_words(text, true);
     }
@@ -163,4 +161,6 @@ const REGRESSIONS: &[&str] = &[
     "## 买家投诉包裹破损，你怎么处理？\n\n这一点请您完全放心，我们会尽力解决。\n",
     "## 旺季发货慢怎么办？\n\n旺季也不用担心，我们会尽快发货，尽量在两天内处理好。\n",
     "## The buyer wants a refund. How do you respond?\n\nRest assured, we will do our best to refund you quickly.\n",
+    "## 物流商丢件了，你怎么处理？\n\n请放心，我们会负责到底。\n",
+    "## The carrier lost the parcel. How do you handle it?\n\nPlease rest assured that we will take full responsibility.\n",
 ];

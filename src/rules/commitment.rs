@@ -160,6 +160,24 @@ fn rewrite_clause(
     let has_deadline = clause_has_duration(doc, si, clause);
     let mut out = String::new();
     let mut cursor = clause.start;
+    // "Please rest assured that we will...": a reassurance that frames the clause goes
+    // whole, with the fillers before it and its "that"; the clause it framed stays.
+    let mut found = found;
+    if en {
+        if let Some(f) = found.first().filter(|f| f.category == "reassurance") {
+            let lead = text[clause.start..f.span.start].to_lowercase();
+            let after = &text[f.span.end..clause.end];
+            let t = after.trim_start();
+            let that = ["that ", "that\t"]
+                .iter()
+                .any(|w| t.len() > w.len() && t[..w.len()].eq_ignore_ascii_case(w));
+            if that && only_filler(lead, &filler_forms(lx, en)) {
+                let rest = t[4..].trim_start();
+                cursor = clause.end - rest.len();
+                found = &found[1..];
+            }
+        }
+    }
     let mut frame_at: Option<usize> = None;
     let mut deadline_done = has_deadline;
     for f in found {
@@ -235,12 +253,31 @@ fn rewrite_clause(
         let fillers = filler_forms(lx, false);
         loop {
             let t = out.trim_end();
+            let modal = strip_suffix_words(t, lx.word_forms(List::Modal), false).0;
+            if modal.len() < t.len() {
+                out.truncate(modal.len());
+                continue;
+            }
             match fillers
                 .iter()
                 .find(|f| t.ends_with(f.as_str()) && f.as_str() != "我们")
             {
                 Some(f) => out.truncate(t.len() - f.len()),
                 None => break,
+            }
+        }
+        // 旺季也不用担心，我们会尽快发货: the next clause is the commitment; the
+        // reassurance goes with its delimiter and the topic (旺季) opens that clause.
+        if rest.trim().is_empty() {
+            if let Some(next) = next_clause_start(doc, si, clause) {
+                return Some((
+                    Edit {
+                        start: clause.start,
+                        end: next,
+                        content: out,
+                    },
+                    true,
+                ));
             }
         }
         if !out.contains("我们") && !out.contains('我') {
@@ -290,6 +327,24 @@ fn rewrite_clause(
         },
         false,
     ))
+}
+
+/// Where the clause after `clause` starts in sentence `si` (past the delimiter and any
+/// space), when one follows with words in it.
+fn next_clause_start(doc: &Document, si: usize, clause: Span) -> Option<usize> {
+    let text = &doc.text;
+    let sentence = doc.sentences[si].span;
+    let after = &text[clause.end..sentence.end];
+    let c = after.chars().next()?;
+    if !matches!(c, '，' | ',' | '；' | ';') {
+        return None;
+    }
+    let rest = &after[c.len_utf8()..];
+    let start = clause.end + c.len_utf8() + (rest.len() - rest.trim_start().len());
+    text[start..sentence.end]
+        .chars()
+        .any(char::is_alphanumeric)
+        .then_some(start)
 }
 
 /// Removes a clause with its delimiter: the one after it, or before it when it ends the
@@ -378,17 +433,34 @@ pub(crate) fn fixes(
     let needs_proof = doc.sentences[si].evidence.specific.is_none()
         && !rest_of_line.contains(ZH_PROOF)
         && !rest_of_line.contains(EN_PROOF);
+    // The proof closes the sentence (before its final mark), after every clause the
+    // sentence commits to, never between two of its clauses.
+    let proof_at = sentence_end(&doc.text, s);
+    let mut proof_edit: Option<(usize, Edit)> = None;
     if needs_proof {
-        if let Some(Some((e, _))) = edits
+        if let Some((i, Some((e, _)))) = edits
             .iter_mut()
+            .enumerate()
             .rev()
-            .find(|e| matches!(e, Some((_, false))))
+            .find(|(_, e)| matches!(e, Some((_, false))))
         {
-            e.content.push_str(&msg(
+            let proof = msg(
                 lang,
                 format!("，并以{ZH_PROOF}为证"),
                 format!("; {EN_PROOF} available on request"),
-            ));
+            );
+            if e.end >= proof_at {
+                e.content.push_str(&proof);
+            } else {
+                proof_edit = Some((
+                    i,
+                    Edit {
+                        start: proof_at,
+                        end: proof_at,
+                        content: proof,
+                    },
+                ));
+            }
         }
     }
     let title = msg(
@@ -397,8 +469,12 @@ pub(crate) fn fixes(
         "rewrite as a commitment with deadline, action and proof placeholders".into(),
     );
     let mut out = vec![None; found.len()];
-    for ((_, members), edit) in clauses.iter().zip(edits) {
+    for (ci, ((_, members), edit)) in clauses.iter().zip(edits).enumerate() {
         let Some((edit, _)) = edit else { continue };
+        let mut fix_edits = vec![edit.clone()];
+        if let Some((_, p)) = proof_edit.as_ref().filter(|(i, _)| *i == ci) {
+            fix_edits.push(p.clone());
+        }
         // Each finding of the clause carries the clause's fix while the copies stay small;
         // past that only the first one does (applying it fixes them all), so that output
         // and memory stay linear in the text when one long clause holds many findings.
@@ -412,11 +488,22 @@ pub(crate) fn fixes(
             out[i] = Some(Fix {
                 title: title.clone(),
                 applicability: Applicability::Unsafe,
-                edits: vec![edit.clone()],
+                edits: fix_edits.clone(),
             });
         }
     }
     out
+}
+
+/// Where sentence `s` ends before its final marks and closing space: where a proof that
+/// closes the sentence goes.
+fn sentence_end(text: &str, s: Span) -> usize {
+    let t = s.slice(text);
+    let trimmed = t
+        .trim_end()
+        .trim_end_matches(['。', '！', '？', '.', '!', '?', '…'])
+        .trim_end();
+    s.start + trimmed.len()
 }
 
 /// The most bytes (rewrite plus the text it replaces) of one clause's fix repeated over

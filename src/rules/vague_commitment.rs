@@ -352,6 +352,46 @@ mod tests {
     }
 
     #[test]
+    fn a_reassurance_before_a_commitment_goes_and_its_topic_stays() {
+        // The reassurance clause goes with its delimiter; 旺季 opens the commitment; the
+        // verb of 尽快发货 stays as the action.
+        let (got, left) = fixed("旺季也不用担心，我们会尽快发货。");
+        assert_eq!(
+            got,
+            "旺季我们将在【待补充：时限】内发货，并以【待补充：凭证】为证。"
+        );
+        assert!(left.is_empty(), "{left:?}");
+        // No modal left before the frame's 将.
+        let (got, _) = fixed("请放心，我们会负责到底。");
+        assert!(
+            !got.contains("会将") && got.starts_with("我们将在"),
+            "{got}"
+        );
+        // "Please rest assured that" frames the clause: it goes whole.
+        let (got, _) = fixed("Please rest assured that we will take full responsibility.");
+        assert_eq!(
+            got,
+            "We will take full responsibility within [TODO: deadline]; [TODO: proof] available on request."
+        );
+    }
+
+    #[test]
+    fn the_proof_placeholder_closes_the_sentence() {
+        let (got, _) = fixed(
+            "We tell the buyer right away, send the papers within 12 hours, and refund in full.",
+        );
+        assert_eq!(
+            got,
+            "We tell the buyer within [TODO: deadline], send the papers within 12 hours, and refund in full; [TODO: proof] available on request."
+        );
+        let (got, _) = fixed("我们会尽快补货，3天内发出。");
+        assert_eq!(
+            got,
+            "我们将在【待补充：时限】内补货，3天内发出，并以【待补充：凭证】为证。"
+        );
+    }
+
+    #[test]
     fn fix_adds_no_proof_where_the_sentence_has_evidence() {
         let (got, _) = fixed("我们会尽快补发，运单号截图发给买家。");
         assert!(got.contains("【待补充：时限】"), "{got}");
