@@ -148,11 +148,22 @@ fn zh_modal(word: &str) -> bool {
 /// from [`may_drop`]'s; every other word of the edited range comes back in order (for a
 /// template rewrite, which reorders steps: at least as often); no English word is doubled
 /// at a seam or inside the new text; a sentence-final mark at the end of an edited range
-/// stays. Panics naming the word and the edit.
+/// stays; no two Chinese modals stand in a row (会将) where the old text had none. For a
+/// rewrite, the words of a timing idiom ("as soon as we can") count as flagged. Panics
+/// naming the word and the edit.
 pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagnostic::Fix) {
     let rewrite = fix.applicability == crate::diagnostic::Applicability::Rewrite;
     for e in &fix.edits {
         let old = &text[e.start..e.end];
+        // A rewrite replaces a step's "as soon as we can" whole by its deadline
+        // placeholder: the idiom is the vague timing it flags.
+        let idioms: Vec<crate::Span> = if rewrite {
+            crate::rewrite::timing_idioms(text, crate::Span::new(e.start, e.end))
+        } else {
+            Vec::new()
+        };
+        let flagged: Vec<crate::Span> = flagged.iter().copied().chain(idioms).collect();
+        let flagged = &flagged[..];
         let kept: Vec<String> = words(old, e.start)
             .into_iter()
             .filter(|(w, s, end)| {

@@ -493,6 +493,20 @@ fn timing_idiom(text: &str, h: Span, step: Span) -> Option<Span> {
     Some(Span::new(h.start - 3, h.end + tail.len()))
 }
 
+/// The timing idioms ("as soon as we can", "as soon as possible") inside `within`: the
+/// spans [`timing_idiom`] cuts whole from a step (what the edit contract counts as the
+/// vague timing a rewrite replaces).
+pub fn timing_idioms(text: &str, within: Span) -> Vec<Span> {
+    let lower = text[within.start..within.end].to_ascii_lowercase();
+    lower
+        .match_indices("soon")
+        .filter_map(|(i, _)| {
+            let h = Span::new(within.start + i, within.start + i + 4);
+            timing_idiom(text, h, within).filter(|s| s.len() > h.len())
+        })
+        .collect()
+}
+
 /// The list marker to write tiers with.
 enum ListMarker {
     Bullet(String),

@@ -161,6 +161,7 @@ const REGRESSIONS: &[&str] = &[
     "## 买家投诉包裹破损，你怎么处理？\n\n这一点请您完全放心，我们会尽力解决。\n",
     "## 旺季发货慢怎么办？\n\n旺季也不用担心，我们会尽快发货，尽量在两天内处理好。\n",
     "## The buyer wants a refund. How do you respond?\n\nRest assured, we will do our best to refund you quickly.\n",
+    "## A buyer got a broken lamp. What do you do?\n\nWe apologize. Our agent replies as soon as we can, and a new lamp ships within 48 hours.\n",
     "## 物流商丢件了，你怎么处理？\n\n请放心，我们会负责到底。\n",
     "## The carrier lost the parcel. How do you handle it?\n\nPlease rest assured that we will take full responsibility.\n",
 ];
