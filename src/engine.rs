@@ -47,6 +47,9 @@ pub struct FileReport {
     /// The findings came from the cache: data read from disk, so their fixes are never
     /// applied as they are ([`fix_until_stable`] lints the text again first).
     pub from_cache: bool,
+    /// What fixing did, per rule ([`fix_until_stable`] sets it); `None` when the file
+    /// was only linted.
+    pub fixes: Option<crate::fix::FixCounts>,
 }
 
 #[derive(Debug)]
@@ -572,6 +575,7 @@ impl Linter {
                         score,
                         digest: crate::fix::digest(&bytes),
                         from_cache: true,
+                        fixes: None,
                     }));
                 }
             }
@@ -692,6 +696,7 @@ impl Linter {
             score,
             digest: p.digest,
             from_cache: false,
+            fixes: None,
         })
     }
 }
@@ -708,14 +713,25 @@ pub fn fix_until_stable(linter: &mut Linter, first: Outcome, mode: FixMode) -> (
         }
     }
     let mut count = 0;
+    let mut counts = crate::fix::FixCounts::default();
     for _ in 0..crate::fix::MAX_ROUNDS {
         let Outcome::Linted(r) = &current else { break };
-        let (text, n) = crate::fix::apply(&r.text, &r.diagnostics, mode);
-        if n == 0 || text == r.text {
+        let (text, applied) = crate::fix::apply_counted(&r.text, &r.diagnostics, mode);
+        if applied.is_empty() || text == r.text {
             break;
         }
-        count += n;
+        count += applied.len();
+        for i in applied {
+            *counts
+                .applied
+                .entry(r.diagnostics[i].rule.as_str())
+                .or_default() += 1;
+        }
         current = linter.relint(r, text);
+    }
+    if let Outcome::Linted(r) = &mut current {
+        counts.left(&r.diagnostics, mode);
+        r.fixes = Some(counts);
     }
     (current, count)
 }

@@ -3,6 +3,8 @@
 //! again until nothing changes is the engine's loop (`engine::fix_until_stable`), which
 //! calls [`apply`] each round.
 
+use std::collections::BTreeMap;
+
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::input::Encoding;
 
@@ -44,10 +46,67 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
     (a.start < b.end && b.start < a.end) || a.start == b.start
 }
 
+/// What fixing did to one file, per rule id: the fixes applied, and the findings left
+/// whose fix this run did not apply but `--unsafe-fixes` or `answerlint rewrite` would
+/// (a finding with both counts once, under `--unsafe-fixes`). `fix` and `check --fix`
+/// print the totals as their count line; the JSON output gives the maps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FixCounts {
+    pub applied: BTreeMap<&'static str, usize>,
+    #[serde(rename = "more_with_unsafe_fixes")]
+    pub more_unsafe: BTreeMap<&'static str, usize>,
+    #[serde(rename = "more_with_rewrite")]
+    pub more_rewrite: BTreeMap<&'static str, usize>,
+}
+
+impl FixCounts {
+    /// The findings left in `diagnostics` (after fixing in `mode`) that another mode would
+    /// fix.
+    pub fn left(&mut self, diagnostics: &[Diagnostic], mode: FixMode) {
+        for d in diagnostics {
+            let has = |a: Applicability| d.fixes.iter().any(|f| f.applicability == a);
+            if !mode.unsafe_fixes && has(Applicability::Unsafe) {
+                *self.more_unsafe.entry(d.rule.as_str()).or_default() += 1;
+            } else if !mode.rewrite && has(Applicability::Rewrite) {
+                *self.more_rewrite.entry(d.rule.as_str()).or_default() += 1;
+            }
+        }
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &FixCounts) {
+        for (mine, theirs) in [
+            (&mut self.applied, &other.applied),
+            (&mut self.more_unsafe, &other.more_unsafe),
+            (&mut self.more_rewrite, &other.more_rewrite),
+        ] {
+            for (rule, n) in theirs {
+                *mine.entry(rule).or_default() += n;
+            }
+        }
+    }
+
+    /// The sum of one of the maps.
+    pub fn total(map: &BTreeMap<&'static str, usize>) -> usize {
+        map.values().sum()
+    }
+}
+
 /// Applies the first allowed fix of each diagnostic to `text`, skipping a fix whose edits
 /// overlap one already taken (the next round picks it up). Returns the new text and the
 /// number of fixes applied.
 pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, usize) {
+    let (out, applied) = apply_counted(text, diagnostics, mode);
+    (out, applied.len())
+}
+
+/// [`apply`], returning the indices (into `diagnostics`) of the findings whose fix was
+/// applied.
+pub fn apply_counted(
+    text: &str,
+    diagnostics: &[Diagnostic],
+    mode: FixMode,
+) -> (String, Vec<usize>) {
     let mut taken: Vec<&Edit> = Vec::new();
     // The taken edits by start (the furthest end at each), so that each new edit is
     // checked against its two neighbours, not against every edit taken so far.
@@ -58,8 +117,8 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, 
         before.is_some_and(|(&s, &end)| s == e.start || end > e.start)
             || after.is_some_and(|(&s, _)| s < e.end)
     };
-    let mut count = 0;
-    for d in diagnostics {
+    let mut applied = Vec::new();
+    for (i, d) in diagnostics.iter().enumerate() {
         let Some(fix) = d.fixes.iter().find(|f| allowed(f.applicability, mode)) else {
             continue;
         };
@@ -77,7 +136,7 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, 
             *end = (*end).max(e.end);
         }
         taken.extend(&fix.edits);
-        count += 1;
+        applied.push(i);
     }
     taken.sort_by_key(|e| (e.start, e.end));
     let mut out =
@@ -89,7 +148,7 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (String, 
         at = e.end;
     }
     out.push_str(&text[at..]);
-    (out, count)
+    (out, applied)
 }
 
 /// `text` in `encoding`, as the file was: a BOM where it had one, UTF-16 in its byte

@@ -869,6 +869,54 @@ fn fix_says_what_it_applied_and_what_more_would_apply() {
 }
 
 #[test]
+fn fix_json_counts_fixes_per_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.md");
+    let text = "## 买家投诉包裹破损，你怎么处理？\n\n我们会尽力解决，大概3天左右补发。\n";
+    fs::write(&f, text).unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = cmd().args(args).arg(&f).assert().get_output().clone();
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    // Safe fixes only: nothing applied; per rule, what --unsafe-fixes and rewrite would do.
+    let v = json(&["fix", "--format", "json"]);
+    let sum = &v["summary"]["fixes"];
+    assert_eq!(sum["applied"], serde_json::json!({}), "{v}");
+    let unsafe_left = &sum["more_with_unsafe_fixes"];
+    assert!(unsafe_left["vague-commitment"].as_u64() >= Some(1), "{v}");
+    assert!(unsafe_left["hedged-figure"].as_u64() >= Some(1), "{v}");
+    assert_eq!(sum["more_with_rewrite"]["missing-tiers"], 1, "{v}");
+    assert_eq!(v["files"][0]["fixes"], *sum, "{v}");
+    // The per-rule counts add up to the count line's.
+    let total: u64 = unsafe_left
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    let o = cmd().args(["fix"]).arg(&f).assert().get_output().clone();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains(&format!("; {total} more fixes with --unsafe-fixes")),
+        "{err}"
+    );
+    // With --unsafe-fixes: applied per rule, none left for --unsafe-fixes.
+    let v = json(&["fix", "--unsafe-fixes", "--format", "json"]);
+    let sum = &v["summary"]["fixes"];
+    assert!(
+        sum["applied"]["vague-commitment"].as_u64() >= Some(1),
+        "{v}"
+    );
+    assert!(sum["applied"]["hedged-figure"].as_u64() >= Some(1), "{v}");
+    assert_eq!(sum["more_with_unsafe_fixes"], serde_json::json!({}), "{v}");
+    assert_ne!(fs::read_to_string(&f).unwrap(), text);
+    // A plain check reports no fix counts.
+    let v = json(&["check", "--format", "json"]);
+    assert!(v["summary"].get("fixes").is_none(), "{v}");
+    assert!(v["files"][0].get("fixes").is_none(), "{v}");
+}
+
+#[test]
 fn quiet_prints_findings_only_and_misspelt_suppressions_warn() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("a.md");

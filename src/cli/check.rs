@@ -230,7 +230,7 @@ pub(super) fn check(
             end.replaced = Some(done.diff);
         } else {
             if !args.quiet && !use_stdin {
-                end.stderr.push_str(&fix_summary(&done, &outcomes, &args));
+                end.stderr.push_str(&fix_summary(&done, &outcomes));
             }
             if fixing_stdin {
                 let fixed = done
@@ -345,20 +345,17 @@ pub(super) fn lint_all(
 
 /// The line `fix` and `check --fix` end with: how many fixes were applied, and how many
 /// more `--unsafe-fixes` and `answerlint rewrite` would apply to what is left.
-fn fix_summary(done: &Fixed, outcomes: &[Outcome], args: &CheckArgs) -> String {
-    use answerlint::diagnostic::Applicability;
-    let (mut unsafe_left, mut rewrite_left) = (0, 0);
+fn fix_summary(done: &Fixed, outcomes: &[Outcome]) -> String {
+    let mut counts = answerlint::fix::FixCounts::default();
     for o in outcomes {
-        let Outcome::Linted(r) = o else { continue };
-        for d in &r.diagnostics {
-            let has = |a: Applicability| d.fixes.iter().any(|f| f.applicability == a);
-            if !args.unsafe_fixes && has(Applicability::Unsafe) {
-                unsafe_left += 1;
-            } else if args.template.is_none() && has(Applicability::Rewrite) {
-                rewrite_left += 1;
+        if let Outcome::Linted(r) = o {
+            if let Some(f) = &r.fixes {
+                counts.add(f);
             }
         }
     }
+    let unsafe_left = answerlint::fix::FixCounts::total(&counts.more_unsafe);
+    let rewrite_left = answerlint::fix::FixCounts::total(&counts.more_rewrite);
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut line = format!(
         "fixed {} problem{} in {} file{}",

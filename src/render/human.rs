@@ -309,6 +309,7 @@ mod tests {
             score: None,
             digest: 0,
             from_cache: false,
+            fixes: None,
             diagnostics: vec![crate::Diagnostic {
                 rule: crate::rules::RuleId::VagueCommitment,
                 severity: Severity::Error,

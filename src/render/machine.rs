@@ -40,6 +40,7 @@ pub fn json(outcomes: &[Outcome]) -> String {
     let mut skipped = Vec::new();
     let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = 0;
+    let mut fixes: Option<crate::fix::FixCounts> = None;
     for o in outcomes {
         match o {
             Outcome::Linted(r) => {
@@ -67,12 +68,19 @@ pub fn json(outcomes: &[Outcome]) -> String {
                         })
                     })
                     .collect();
-                files.push(json!({
+                let mut file = json!({
                     "path": r.path,
                     "encoding": r.encoding.name(),
                     "diagnostics": diags,
                     "score": r.score,
-                }));
+                });
+                // After fixing (`fix`, `check --fix`): what was fixed and what is left to
+                // other modes, per rule.
+                if let Some(f) = &r.fixes {
+                    file["fixes"] = json!(f);
+                    fixes.get_or_insert_with(Default::default).add(f);
+                }
+                files.push(file);
             }
             Outcome::Skipped { path, reason } => {
                 skipped.push(json!({"path": path, "reason": reason}))
@@ -82,7 +90,7 @@ pub fn json(outcomes: &[Outcome]) -> String {
             }
         }
     }
-    let doc = json!({
+    let mut doc = json!({
         "version": 1,
         "files": files,
         "skipped": skipped,
@@ -93,6 +101,9 @@ pub fn json(outcomes: &[Outcome]) -> String {
             "by_rule": by_rule,
         },
     });
+    if let Some(f) = fixes {
+        doc["summary"]["fixes"] = json!(f);
+    }
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
