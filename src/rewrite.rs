@@ -187,7 +187,7 @@ pub fn three_tier(
     // lead paragraph.
     let courtesy = |s: &Step| {
         let t = s.span.slice(text).to_lowercase();
-        s.deadline.is_none() && COURTESY.iter().any(|w| t.contains(w))
+        s.deadline.is_none() && lx.any_word(List::Courtesy, |w| t.contains(&w.to_lowercase()))
     };
     // Steps attached to the chain (a track record, a conditional escalation) follow the
     // tiers as written.
@@ -348,19 +348,6 @@ pub fn three_tier(
         content: out,
     })
 }
-
-/// Words of an apology or thanks (lower-case): a step holding one and no deadline stays
-/// in the lead paragraph.
-const COURTESY: &[&str] = &[
-    "道歉",
-    "抱歉",
-    "对不起",
-    "感谢",
-    "谢谢",
-    "apologi",
-    "sorry",
-    "thank",
-];
 
 fn label(tpl: &TierTemplate, i: usize) -> &str {
     tpl.labels.get(i).unwrap_or(&tpl.more)

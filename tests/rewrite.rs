@@ -168,6 +168,43 @@ fn numbers_come_from_the_input_or_a_configured_template() {
     }
 }
 
+/// The courtesy words (an apology or thanks keeps its step out of the tiers) are a word
+/// list that answerlint.toml extends and trims like the others.
+#[test]
+fn courtesy_words_come_from_the_lexicon_and_its_config() {
+    let answer = |first: &str| {
+        format!(
+            "## A buyer says the parcel arrived damaged. What do you do?\n\n- {first}\n- An agent replies within 2 hours with the ticket number.\n- A new parcel ships within 48 hours with the tracking number.\n"
+        )
+    };
+    let lead = |text: &str, first: &str| {
+        text.lines()
+            .take_while(|l| !l.starts_with("- "))
+            .any(|l| l == first)
+    };
+    let run = |config: &str, first: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        if !config.is_empty() {
+            std::fs::write(dir.path().join("answerlint.toml"), config).unwrap();
+        }
+        let f = dir.path().join("a.md");
+        std::fs::write(&f, answer(first)).unwrap();
+        rewrite(&f, false).0
+    };
+    let sorry = "We are sorry for the trouble.";
+    let regret = "We regret the trouble.";
+    // Built in: an apology stays before the list; "regret" is no courtesy word.
+    assert!(lead(&run("", sorry), sorry));
+    assert!(!lead(&run("", regret), regret));
+    // Added and excepted in answerlint.toml.
+    let add = "[lexicon.en.courtesy]\nadd = [\"regret\"]\n";
+    assert!(lead(&run(add, regret), regret));
+    let except = "[lexicon.en.courtesy]\nexcept = [\"sorry\"]\n";
+    let out = run(except, sorry);
+    assert!(!lead(&out, sorry), "{out}");
+    assert!(out.contains(sorry.trim_end_matches('.')), "{out}");
+}
+
 fn digit_runs(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())

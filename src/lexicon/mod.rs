@@ -48,10 +48,11 @@ pub enum List {
     DeadlineHedge,
     ChainExtra,
     PriceWord,
+    Courtesy,
 }
 
 impl List {
-    pub const ALL: [List; 35] = [
+    pub const ALL: [List; 36] = [
         List::VagueCommitment,
         List::Hedge,
         List::VagueQuantity,
@@ -87,6 +88,7 @@ impl List {
         List::DeadlineHedge,
         List::ChainExtra,
         List::PriceWord,
+        List::Courtesy,
     ];
 
     /// A word list: read by one piece of code with its own matching (a prefix, a word
@@ -135,6 +137,7 @@ impl List {
             List::DeadlineHedge => "deadline-hedge",
             List::ChainExtra => "chain-extra",
             List::PriceWord => "price-word",
+            List::Courtesy => "courtesy",
         }
     }
 
@@ -234,6 +237,7 @@ impl List {
             List::DeadlineHedge => &["hedge"],
             List::ChainExtra => &["record", "condition"],
             List::PriceWord => &["price"],
+            List::Courtesy => &["apology", "thanks"],
         }
     }
 
@@ -307,6 +311,7 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "zh" / "deadline-hedge",
     "zh" / "chain-extra",
     "zh" / "price-word",
+    "zh" / "courtesy",
     "en" / "vague-commitment",
     "en" / "hedge",
     "en" / "vague-quantity",
@@ -337,6 +342,7 @@ pub static EMBEDDED: &[(&str, &str, &str)] = embedded!(
     "en" / "deadline-hedge",
     "en" / "chain-extra",
     "en" / "price-word",
+    "en" / "courtesy",
 );
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
