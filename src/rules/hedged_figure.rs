@@ -25,7 +25,10 @@
 //! the figure is a business figure, which unsupported-figure's fix gives a source):
 //! 我们一般3天左右发货 → 我们3天发货（凭证：【待补充：记录或截图】）; "around 97%" →
 //! "97%" (and unsupported-figure's source placeholder). Unsafe because the firm figure is
-//! now a commitment the author must be able to keep.
+//! now a commitment the author must be able to keep. A hedged figure that a placeholder
+//! right after it already asks to make firm (the three-tier rewrite's "within roughly 12
+//! hours [TODO: firm deadline for this estimate]") is not flagged: the hedge stays beside
+//! it until the author fills it in.
 //!
 //! ## Options
 //! Extra hedges and exceptions in answerlint.toml: `[lexicon.en.hedge] add = ["give or take"]`.
@@ -70,11 +73,19 @@ impl PhraseRule for HedgedFigure {
     fn accept(&self, c: &Candidate) -> Option<Accept> {
         let Candidate { doc, cx, m, .. } = *c;
         let fig = hedged(doc, cx.lexicons, m)?;
+        let span = Span::new(
+            m.span.start.min(fig.span.start),
+            m.span.end.max(fig.span.end),
+        );
+        // A hedged deadline a placeholder already asks to make firm (a rewritten tier's
+        // "roughly 12 hours [TODO: firm deadline for this estimate]"): the hedge stays
+        // beside it, and placeholder-left reports the placeholder.
+        let after = doc.text[span.end..].trim_start_matches([' ', '\u{3000}']);
+        if after.starts_with("【待补充") || after.starts_with("[TODO:") {
+            return None;
+        }
         Some(Accept {
-            span: Span::new(
-                m.span.start.min(fig.span.start),
-                m.span.end.max(fig.span.end),
-            ),
+            span,
             anchor: fig.span,
             merge: true,
         })
@@ -256,5 +267,21 @@ mod tests {
             fixed("尽量24小时内发货，发货记录见后台截图。"),
             "24小时内发货，发货记录见后台截图。"
         );
+    }
+
+    #[test]
+    fn a_hedge_a_placeholder_already_asks_to_firm_up_is_left_alone() {
+        assert!(flagged(
+            &HedgedFigure,
+            "- Tier one (within roughly 12 hours [TODO: firm deadline for this estimate]): we ship."
+        )
+        .is_empty());
+        assert!(flagged(
+            &HedgedFigure,
+            "- 第二级（24小时左右【待补充：把估计改为确定时限】内）：给出方案。"
+        )
+        .is_empty());
+        // Without the placeholder it is flagged.
+        assert!(!flagged(&HedgedFigure, "- 第二级（24小时左右内）：给出方案。").is_empty());
     }
 }
