@@ -19,6 +19,11 @@
 //! labels = ["第一级", "第二级", "第三级"]   # tier names; `more` names tiers after them
 //! tier = "{label}（{deadline}内）：{action}{proof}"
 //! missing-proof = "，凭证：【待补充：凭证】"
+//!
+//! [template.commitment.zh]                 # vague-commitment's fix (any key may be left out)
+//! will = "将"                              # replaces the modal before the action
+//! deadline = "在{deadline}内"
+//! proof = "，并以{proof}为证"
 //! ```
 
 use std::collections::BTreeMap;
@@ -29,7 +34,10 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::RuleId;
 use crate::document::Lang;
 use crate::lexicon::{normalise, Entry, List};
-pub use crate::rewrite::{Templates, ThreeTierTemplates, TierOverrides, TierTemplate};
+pub use crate::rewrite::{
+    CommitmentOverrides, CommitmentTemplate, CommitmentTemplates, Templates, ThreeTierTemplates,
+    TierOverrides, TierTemplate,
+};
 use crate::{rules, Severity};
 
 pub const FILE_NAME: &str = "answerlint.toml";
@@ -236,6 +244,11 @@ impl Config {
                 .get(l)
                 .check()
                 .map_err(|m| invalid(format!("[template.three-tier.{lang}]: {m}")))?;
+            cfg.template
+                .commitment
+                .get(l)
+                .check()
+                .map_err(|m| invalid(format!("[template.commitment.{lang}]: {m}")))?;
         }
         for (key, globs) in [
             ("include", &cfg.files.include),
@@ -390,6 +403,38 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("unknown field `{what}`"), "{e}");
+    }
+
+    #[test]
+    fn commitment_frames_merge_and_are_checked() {
+        let c = Config::parse(
+            "[template.commitment.zh]\nwill = \"会\"\nproof = \"，凭证为{proof}\"\n",
+            Path::new("a.toml"),
+        )
+        .unwrap();
+        let t = c.template.commitment.get(Lang::Zh);
+        assert_eq!(t.will, "会");
+        assert_eq!(t.deadline, CommitmentTemplate::zh().deadline);
+        assert_eq!(t.proof_text(Lang::Zh), "，凭证为【待补充：凭证】");
+        assert_eq!(
+            c.template.commitment.get(Lang::En),
+            CommitmentTemplate::en()
+        );
+        for (bad, says) in [
+            ("deadline = \"within soon\"", "{deadline}"),
+            ("proof = \"; {proof} and {proof}\"", "{proof} once"),
+            ("proof = \"; {proof} by {who}\"", "no field but {proof}"),
+            ("will = \" \"", "`will`"),
+            ("frame = \"x\"", "frame"),
+        ] {
+            let e = Config::parse(
+                &format!("[template.commitment.en]\n{bad}\n"),
+                Path::new("a.toml"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 
     #[test]

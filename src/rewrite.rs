@@ -25,6 +25,121 @@ use crate::Span;
 pub struct Templates {
     #[serde(default, rename = "three-tier")]
     pub three_tier: ThreeTierTemplates,
+    /// The frame of vague-commitment's fix (`[template.commitment.zh]` / `.en`).
+    #[serde(default, skip_serializing_if = "CommitmentTemplates::is_empty")]
+    pub commitment: CommitmentTemplates,
+}
+
+/// The commitment frame per language; keys left out keep the built-in values.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentTemplates {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zh: Option<CommitmentOverrides>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<CommitmentOverrides>,
+}
+
+impl CommitmentTemplates {
+    fn is_empty(&self) -> bool {
+        self.zh.is_none() && self.en.is_none()
+    }
+
+    /// The frame for `lang` (Chinese for mixed text): the built-in one with the
+    /// configured keys over it.
+    pub fn get(&self, lang: Lang) -> CommitmentTemplate {
+        let (base, over) = if lang == Lang::En {
+            (CommitmentTemplate::en(), &self.en)
+        } else {
+            (CommitmentTemplate::zh(), &self.zh)
+        };
+        let Some(o) = over else { return base };
+        CommitmentTemplate {
+            will: o.will.clone().unwrap_or(base.will),
+            deadline: o.deadline.clone().unwrap_or(base.deadline),
+            proof: o.proof.clone().unwrap_or(base.proof),
+        }
+    }
+}
+
+/// `[template.commitment.zh]` / `.en` as written in answerlint.toml.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CommitmentOverrides {
+    pub will: Option<String>,
+    pub deadline: Option<String>,
+    pub proof: Option<String>,
+}
+
+/// How vague-commitment's fix words a commitment: `will` replaces the clause's modal
+/// before its action (将, "will"), `deadline` is where the deadline placeholder goes
+/// (在{deadline}内 before the action, "within {deadline}" after the clause), `proof`
+/// closes the sentence (，并以{proof}为证, "; {proof} available on request"). The
+/// placeholders themselves are fixed: the linter finds them again to know a clause
+/// was rewritten.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitmentTemplate {
+    pub will: String,
+    pub deadline: String,
+    pub proof: String,
+}
+
+impl CommitmentTemplate {
+    pub fn zh() -> CommitmentTemplate {
+        CommitmentTemplate {
+            will: "将".into(),
+            deadline: "在{deadline}内".into(),
+            proof: "，并以{proof}为证".into(),
+        }
+    }
+
+    pub fn en() -> CommitmentTemplate {
+        CommitmentTemplate {
+            will: "will".into(),
+            deadline: "within {deadline}".into(),
+            proof: "; {proof} available on request".into(),
+        }
+    }
+
+    /// `deadline` with the deadline placeholder of `lang`.
+    pub fn deadline_text(&self, lang: Lang) -> String {
+        self.deadline.replace("{deadline}", DEADLINE.get(lang))
+    }
+
+    /// `proof` with the proof placeholder of `lang`.
+    pub fn proof_text(&self, lang: Lang) -> String {
+        self.proof.replace("{proof}", PROOF.get(lang))
+    }
+
+    /// Whether the frame is usable: `deadline` holds `{deadline}` and `proof` holds
+    /// `{proof}`, once each, and no other field; `will` is a word.
+    pub fn check(&self) -> Result<(), String> {
+        for (key, text, field) in [
+            ("deadline", &self.deadline, "{deadline}"),
+            ("proof", &self.proof, "{proof}"),
+            ("will", &self.will, ""),
+        ] {
+            let fields = text.matches('{').count() + text.matches('}').count();
+            let own = if field.is_empty() {
+                0
+            } else {
+                text.matches(field).count()
+            };
+            if !field.is_empty() && own != 1 {
+                return Err(format!("`{key}` must contain {field} once"));
+            }
+            if fields != 2 * own {
+                return Err(format!(
+                    "`{key}` may hold no field but {}",
+                    if field.is_empty() { "none" } else { field }
+                ));
+            }
+        }
+        if !self.will.chars().any(char::is_alphanumeric) {
+            return Err("`will` must be a word".into());
+        }
+        Ok(())
+    }
 }
 
 /// The three-tier template per language; keys left out keep the built-in values.

@@ -205,6 +205,38 @@ fn courtesy_words_come_from_the_lexicon_and_its_config() {
     assert!(out.contains(sorry.trim_end_matches('.')), "{out}");
 }
 
+/// vague-commitment's frame follows `[template.commitment.*]`, and the fixed text is
+/// stable (the placeholders stay the linter's own).
+#[test]
+fn the_commitment_frame_follows_the_configured_template() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("answerlint.toml"),
+        "[template.commitment.zh]\nwill = \"会\"\ndeadline = \"于{deadline}之内\"\nproof = \"，凭证为{proof}\"\n\n[template.commitment.en]\nwill = \"shall\"\ndeadline = \"by {deadline}\"\nproof = \" ({proof} attached)\"\n",
+    )
+    .unwrap();
+    let zh = dir.path().join("zh.md");
+    std::fs::write(&zh, "## 有中文说明书吗？\n\n我们会尽量提供中文说明书。\n").unwrap();
+    let (out, _, _) = rewrite(&zh, true);
+    assert!(
+        out.contains("我们会于【待补充：时限】之内提供中文说明书，凭证为【待补充：凭证】。"),
+        "{out}"
+    );
+    let en = dir.path().join("en.md");
+    std::fs::write(
+        &en,
+        "## Do you have an English manual?\n\nWe will try to provide an English manual.\n",
+    )
+    .unwrap();
+    let (out, _, _) = rewrite(&en, true);
+    assert!(
+        out.contains(
+            "We shall provide an English manual by [TODO: deadline] ([TODO: proof] attached)."
+        ),
+        "{out}"
+    );
+}
+
 fn digit_runs(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())

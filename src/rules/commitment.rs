@@ -9,12 +9,11 @@ use crate::Span;
 
 use super::msg;
 
-use crate::document::placeholder::{ACTION, DEADLINE, PROOF};
+use crate::document::placeholder::{ACTION, PROOF};
+use crate::rewrite::CommitmentTemplate;
 
-const ZH_DEADLINE: &str = DEADLINE.zh;
 const ZH_ACTION: &str = ACTION.zh;
 const ZH_PROOF: &str = PROOF.zh;
-const EN_DEADLINE: &str = DEADLINE.en;
 const EN_ACTION: &str = ACTION.en;
 const EN_PROOF: &str = PROOF.en;
 
@@ -135,6 +134,7 @@ fn rewrite_clause(
     clause: Span,
     found: &[Found],
     lang: Lang,
+    tpl: &CommitmentTemplate,
 ) -> Option<(Edit, bool)> {
     let text = &doc.text;
     let en = lang == Lang::En;
@@ -193,7 +193,9 @@ fn rewrite_clause(
                     out.push_str(seg);
                     out.push_str(p.subject);
                 }
-                out.push_str(" will ");
+                out.push(' ');
+                out.push_str(&tpl.will);
+                out.push(' ');
                 frame_at = Some(out.len());
             } else {
                 out.push_str(seg);
@@ -204,7 +206,7 @@ fn rewrite_clause(
             if p.keep {
                 out.push_str(phrase);
             } else if f.category == "speed" && !deadline_done {
-                out.push_str(&format!("within {EN_DEADLINE}"));
+                out.push_str(&tpl.deadline_text(lang));
                 deadline_done = true;
             }
             out.push_str(p.tail);
@@ -225,9 +227,9 @@ fn rewrite_clause(
             .map_or("", String::as_str);
         if frame_at.is_none() && (f.category != "reassurance" || !core.is_empty()) {
             out.push_str(strip_suffix_words(seg, lx.word_forms(List::Modal), false).0);
-            out.push('将');
+            out.push_str(&tpl.will);
             if !has_deadline {
-                out.push_str(&format!("在{ZH_DEADLINE}内"));
+                out.push_str(&tpl.deadline_text(lang));
                 deadline_done = true;
             }
             frame_at = Some(out.len());
@@ -283,9 +285,9 @@ fn rewrite_clause(
         if !out.contains("我们") && !out.contains('我') {
             out.push_str("我们");
         }
-        out.push('将');
+        out.push_str(&tpl.will);
         if !has_deadline {
-            out.push_str(&format!("在{ZH_DEADLINE}内"));
+            out.push_str(&tpl.deadline_text(lang));
             deadline_done = true;
         }
         frame_at = Some(out.len());
@@ -303,7 +305,8 @@ fn rewrite_clause(
     if en {
         out = out.split_whitespace().collect::<Vec<_>>().join(" ");
         if !deadline_done {
-            out.push_str(&format!(" within {EN_DEADLINE}"));
+            out.push(' ');
+            out.push_str(&tpl.deadline_text(lang));
         }
         // The clause opened the sentence with a capital: keep it.
         let was_upper = text[clause.start..]
@@ -400,6 +403,7 @@ pub(crate) fn fixes(
     si: usize,
     found: &[Found],
     lang: Lang,
+    tpl: &CommitmentTemplate,
 ) -> Vec<Option<Fix>> {
     let mut clauses: Vec<(Span, Vec<usize>)> = Vec::new();
     for (i, f) in found.iter().enumerate() {
@@ -413,7 +417,7 @@ pub(crate) fn fixes(
         .iter()
         .map(|(c, members)| {
             let fs: Vec<Found> = members.iter().map(|&i| found[i]).collect();
-            rewrite_clause(doc, lx, si, *c, &fs, lang)
+            rewrite_clause(doc, lx, si, *c, &fs, lang, tpl)
         })
         .collect();
     // A proof placeholder later on the same line (a rewritten tier's) counts too.
@@ -444,11 +448,7 @@ pub(crate) fn fixes(
             .rev()
             .find(|(_, e)| matches!(e, Some((_, false))))
         {
-            let proof = msg(
-                lang,
-                format!("，并以{ZH_PROOF}为证"),
-                format!("; {EN_PROOF} available on request"),
-            );
+            let proof = tpl.proof_text(lang);
             if e.end >= proof_at {
                 e.content.push_str(&proof);
             } else {

@@ -37,6 +37,8 @@
 //! ## Options
 //! Extra phrases and exceptions per language in answerlint.toml:
 //! `[lexicon.zh.vague-commitment] add = ["包在我们身上"], except = ["争取时间"]`.
+//! The frame's wording per language: `[template.commitment.en] will = "shall"`,
+//! `deadline = "by {deadline}"`, `proof = " ({proof} attached)"`.
 
 use crate::diagnostic::RuleId;
 use crate::document::{Cancel, Document, Lang, Window};
@@ -184,7 +186,8 @@ impl PhraseRule for VagueCommitment {
             for d in &mut out[first..] {
                 d.confidence = verdict.map(|v| v.probability);
             }
-            let fixes = commitment::fixes(doc, cx.lexicons, si, &found, lang);
+            let tpl = cx.templates.commitment.get(lang);
+            let fixes = commitment::fixes(doc, cx.lexicons, si, &found, lang, &tpl);
             for (d, fix) in out[first..].iter_mut().zip(fixes) {
                 d.fixes.extend(fix);
             }
