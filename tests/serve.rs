@@ -385,6 +385,21 @@ fn fix_and_rewrite_give_the_cli_text() {
             );
             assert_eq!(got["changed"], want_text != text);
             assert_eq!(got["applied"].as_u64().unwrap() > 0, want_text != text);
+            // Per-rule fix counts as `fix --format json` gives them, adding up to `applied`.
+            let counts = got["summary"]["fixes"].clone();
+            let applied: u64 = counts["applied"]
+                .as_object()
+                .unwrap_or_else(|| panic!("{endpoint} {name}: {got}"))
+                .values()
+                .map(|n| n.as_u64().unwrap())
+                .sum();
+            assert_eq!(got["applied"].as_u64(), Some(applied), "{endpoint} {name}");
+            let mut got = got;
+            got["summary"].as_object_mut().unwrap().remove("fixes");
+            for f in got["files"].as_array_mut().unwrap() {
+                assert_eq!(f["fixes"], counts, "{endpoint} {name}");
+                f.as_object_mut().unwrap().remove("fixes");
+            }
             // The findings are those of the fixed text.
             let (after, code) = cli_check(&want_text, name, false);
             assert_eq!(got["exit_code"], code);
