@@ -49,7 +49,7 @@ pub struct FileReport {
     pub from_cache: bool,
     /// What fixing did, per rule ([`fix_until_stable`] sets it); `None` when the file
     /// was only linted.
-    pub fixes: Option<crate::fix::FixCounts>,
+    pub fixes: Option<Box<crate::fix::FixCounts>>,
 }
 
 #[derive(Debug)]
@@ -731,7 +731,7 @@ pub fn fix_until_stable(linter: &mut Linter, first: Outcome, mode: FixMode) -> (
     }
     if let Outcome::Linted(r) = &mut current {
         counts.left(&r.diagnostics, mode);
-        r.fixes = Some(counts);
+        r.fixes = Some(Box::new(counts));
     }
     (current, count)
 }
