@@ -178,7 +178,15 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
                 // the frame replaced.
                 let particle = ["的", "了", "吧", "啊", "呢"].contains(&w.as_str())
                     && !text[*end..e.end].chars().any(char::is_alphanumeric);
+                // A list number (3. / 301) at a line's start): the rewrite's own markers
+                // replace it.
+                let line_start = text[..*s].rfind('\n').map_or(0, |i| i + 1);
+                let marker = rewrite
+                    && w.bytes().all(|b| b.is_ascii_digit())
+                    && text[line_start..*s].trim().is_empty()
+                    && text[*end..].starts_with(['.', ')', '）', '、']);
                 !particle
+                    && !marker
                     && !flagged
                         .iter()
                         .any(|f| (f.start <= *s && *end <= f.end) || leaned(f))
@@ -209,12 +217,22 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
             }
         }
         // Doubled words: at the seams and inside the new text, none that the old lacked.
-        let before = words(&text[..e.start], 0).pop().map(|w| w.0);
-        let after = words(&text[e.end..], 0).into_iter().next().map(|w| w.0);
+        // The words on either side of the edit, where no line or sentence ends between.
+        let breaks = |t: &str| t.contains(['\n', '。', '.', '!', '?', '！', '？']);
+        let before = words(&text[..e.start], 0)
+            .pop()
+            .filter(|w| !breaks(&text[w.2..e.start]))
+            .map(|w| w.0);
+        let after = words(&text[e.end..], e.end)
+            .into_iter()
+            .next()
+            .filter(|w| !breaks(&text[e.end..w.1]))
+            .map(|w| w.0);
         let seam: Vec<String> = before
+            .clone()
             .into_iter()
             .chain(new.iter().cloned())
-            .chain(after)
+            .chain(after.clone())
             .collect();
         let doubles = |ws: &[String]| {
             ws.windows(2)
@@ -223,12 +241,10 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
                 })
                 .count()
         };
-        let was: Vec<String> = words(&text[..e.start], 0)
-            .pop()
-            .map(|w| w.0)
+        let was: Vec<String> = before
             .into_iter()
             .chain(words(old, 0).into_iter().map(|w| w.0))
-            .chain(words(&text[e.end..], 0).into_iter().next().map(|w| w.0))
+            .chain(after)
             .collect();
         // (A rewrite joins reordered steps with labels; only fixes are checked here.)
         assert!(

@@ -377,9 +377,18 @@ pub fn three_tier(
         // placeholder asking for the firm figure.
         let deadline = match s.deadline {
             Some((_, d)) => {
-                let d = hedged_deadline(text, d, s.vague_timing);
-                let mut out = d.slice(text).to_string();
-                if s.vague_timing.is_some_and(|h| d.contains(h)) {
+                let whole = hedged_deadline(text, d, s.vague_timing);
+                let mut out = whole.slice(text).to_string();
+                // A Chinese hedge written apart from its deadline (尽量在24小时内) joins it
+                // in the label (尽量24小时); an English one stays in the action where it
+                // was written ("Orders usually ship"). Either way the label asks for the
+                // firm figure.
+                if let Some(h) = s.vague_timing.filter(|h| !whole.contains(*h)) {
+                    if hedge_joins_label(text, en, h, d) {
+                        out.insert_str(0, h.slice(text));
+                    }
+                }
+                if s.vague_timing.is_some() {
                     out.push_str(&if en {
                         format!(
                             " {}",
@@ -393,7 +402,7 @@ pub fn three_tier(
             }
             None => tpl.missing_deadline.clone(),
         };
-        let action = action_text(doc, lx, s, tpl);
+        let action = action_text(doc, lx, s, tpl, en);
         let action = if action.chars().any(char::is_alphanumeric) {
             action
         } else {
@@ -439,6 +448,17 @@ pub fn three_tier(
     };
     let marker = ListMarker::of(doc, &answer);
     let mut out = String::new();
+    // Comments inside the answer (a suppression, a note to self) are no text to rewrite:
+    // they stay, each on its own line before the rewrite.
+    let mut rest = &text[start..end];
+    while let Some(i) = rest.find("<!--") {
+        let Some(j) = rest[i..].find("-->") else {
+            break;
+        };
+        out.push_str(&rest[i..i + j + 3]);
+        out.push_str(newline);
+        rest = &rest[i + j + 3..];
+    }
     if !lead.is_empty() {
         let sep = if en { " " } else { "" };
         out.push_str(&lead.join(sep));
@@ -482,7 +502,7 @@ fn tidy(t: &str) -> &str {
 
 /// A step's text without its deadline (在24小时内, "within 24 hours"), its hedge, and the
 /// sequence word before it (第二步, then).
-fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> String {
+fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate, en: bool) -> String {
     let text = &doc.text;
     let mut cut: Vec<Span> = Vec::new();
     let skip = sequence_prefix(doc, lx, s.span);
@@ -509,7 +529,9 @@ fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> S
         }
         cut.push(Span::new(a, b));
         if let Some(h) = s.vague_timing.filter(|h| !d.contains(*h)) {
-            cut.push(h);
+            if hedge_joins_label(text, en, h, d) {
+                cut.push(h);
+            }
         }
     } else if let Some(h) = s.vague_timing {
         // "as soon as we can": the whole idiom goes, never its middle word alone.
@@ -555,6 +577,13 @@ fn action_text(doc: &Document, lx: &Lexicons, s: &Step, tpl: &TierTemplate) -> S
         .collect::<Vec<_>>()
         .join(" ")
         .replace(" ,", ",")
+}
+
+/// Whether hedge `h`, written apart from deadline `d`, moves into the tier's label: a
+/// Chinese hedge before its deadline (尽量在24小时内 → 尽量24小时); anything else stays in
+/// the action, where it was written.
+fn hedge_joins_label(text: &str, en: bool, h: Span, d: Span) -> bool {
+    !en && !h.slice(text).is_ascii() && h.end <= d.start
 }
 
 /// The deadline `d` with its hedge when the two are written together ("roughly 12

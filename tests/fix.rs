@@ -162,6 +162,12 @@ const REGRESSIONS: &[&str] = &[
     "## 旺季发货慢怎么办？\n\n旺季也不用担心，我们会尽快发货，尽量在两天内处理好。\n",
     "## The buyer wants a refund. How do you respond?\n\nRest assured, we will do our best to refund you quickly.\n",
     "## A buyer got a broken lamp. What do you do?\n\nWe apologize. Our agent replies as soon as we can, and a new lamp ships within 48 hours.\n",
+    // Found by recombining fixture sentences at random (issue 15): a hedge apart from its
+    // deadline, an English clause in a Chinese answer, a comment inside an answer.
+    "## 买家投诉鞋底开胶，如何处理？\n\n- 我们尽量在24小时内联系买家。\n- 48小时内补发新鞋，附物流单号。\n",
+    "## A buyer says the kettle leaks. What do you do?\n\n- Orders usually ship within 48 hours.\n- Normally we refund within 7 days, with the refund record.\n",
+    "## 买家投诉电水壶底座松动，你们怎么处理？\n\nOur team will cooperate fully with the platform's investigation，24小时内完成全额退款。\n",
+    "## 买家投诉台灯灯罩有划痕。\n\n<!-- answerlint-disable-next-line hedged-figure -->\n我们大约3天内补发。\n",
     "## 物流商丢件了，你怎么处理？\n\n请放心，我们会负责到底。\n",
     "## The carrier lost the parcel. How do you handle it?\n\nPlease rest assured that we will take full responsibility.\n",
 ];

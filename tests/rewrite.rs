@@ -237,6 +237,39 @@ fn the_commitment_frame_follows_the_configured_template() {
     );
 }
 
+/// A hedge written apart from its deadline never goes silently: a Chinese one joins the
+/// tier's label, an English one stays in the action; both labels ask for the firm
+/// figure. A comment inside the answer stays.
+#[test]
+fn hedges_apart_from_their_deadline_and_comments_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let zh = dir.path().join("zh.md");
+    std::fs::write(
+        &zh,
+        "## 买家投诉鞋底开胶，如何处理？\n\n<!-- 面试前再核对时限 -->\n- 我们尽量在24小时内联系买家。\n- 48小时内补发新鞋，附物流单号。\n",
+    )
+    .unwrap();
+    let (out, _, _) = rewrite(&zh, false);
+    assert!(
+        out.contains("（尽量24小时【待补充：把估计改为确定时限】内）：我们联系买家"),
+        "{out}"
+    );
+    assert!(out.contains("<!-- 面试前再核对时限 -->"), "{out}");
+    let en = dir.path().join("en.md");
+    std::fs::write(
+        &en,
+        "## A buyer says the kettle leaks. What do you do?\n\n- An agent replies within 2 hours with the ticket number.\n- Replacements usually ship within 48 hours, with the tracking number.\n",
+    )
+    .unwrap();
+    let (out, _, _) = rewrite(&en, false);
+    assert!(
+        out.contains(
+            "(within 48 hours [TODO: firm deadline for this estimate]): Replacements usually ship"
+        ),
+        "{out}"
+    );
+}
+
 fn digit_runs(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())

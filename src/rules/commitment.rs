@@ -81,7 +81,7 @@ fn strip_suffix_words<'t>(mut s: &'t str, words: &[String], en: bool) -> (&'t st
         let hit = words.iter().find(|w| {
             let lower = t.to_lowercase();
             lower.ends_with(w.as_str())
-                && (!en || {
+                && (!(en || w.is_ascii()) || {
                     let cut = t.len() - w.len();
                     // "'ll" attaches to its word; other English modals stand alone.
                     w.starts_with('\'')
