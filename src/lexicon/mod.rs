@@ -157,7 +157,14 @@ impl List {
             List::Hedge => &["before", "after", "exception"],
             List::VagueQuantity => &["amount", "quantifier", "exception"],
             List::UnverifiableClaim => &["superlative", "guarantee", "absolute", "exception"],
-            List::Evidence => &["artifact", "needs-id", "generic"],
+            List::Evidence => &[
+                "artifact",
+                "needs-id",
+                "generic",
+                "source-lead",
+                "source-noun",
+                "source-continuation",
+            ],
             List::Benchmark => &["benchmark"],
             List::Plan => &["contract", "carrier", "warehouse", "certificate"],
             List::Entities => &[
@@ -224,7 +231,9 @@ impl List {
             List::DeadlineVerb => &["verb"],
             List::DeadlineMark => &["mark"],
             List::DeadlineLead => &["lead"],
-            List::Unit => &["percent", "money", "duration", "rating", "count"],
+            List::Unit => &[
+                "percent", "money", "duration", "rating", "count", "measure", "not-unit",
+            ],
             List::NonAction => &["auxiliary", "general"],
             List::LowerBound => &["lower-bound"],
             List::RatingWord => &["rating"],
