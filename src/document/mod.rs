@@ -319,7 +319,7 @@ impl Document {
             for m in &self.matches[self.sentences[si].matches.clone()] {
                 let e = lexicons.entry(m.entry);
                 match (m.list, e.category.as_str()) {
-                    (List::Evidence, "artifact") => {
+                    (List::Evidence, "artifact" | "attached") => {
                         ev.specific.get_or_insert(m.span);
                     }
                     (List::Evidence, "needs-id")
