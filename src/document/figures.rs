@@ -23,6 +23,9 @@ pub enum FigureKind {
     Rating,
     /// A number with no unit that says what it counts.
     Plain,
+    /// A physical measure (kg, cm, mAh, 毫升): a product's or a parcel's spec, not a
+    /// performance figure.
+    Measure,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +52,7 @@ impl Figure {
                 true
             }
             FigureKind::Duration => !self.deadline,
-            FigureKind::Plain => false,
+            FigureKind::Plain | FigureKind::Measure => false,
         }
     }
 
@@ -392,26 +395,43 @@ pub fn parse_cn_numeral(s: &str) -> Option<f64> {
 /// whose normal form is `%`); every other unit is the `unit` word list.
 const SYMBOL_UNITS: &[(&str, FigureKind)] = &[("％", FigureKind::Percent)];
 
-/// A figure's kind from its unit's category in `unit.tsv`.
-fn unit_kind(category: &str) -> FigureKind {
-    match category {
+/// A figure's kind from its unit's category in `unit.tsv`; `None` for a `not-unit`
+/// entry (a word that starts like a unit: 成本 is not 成).
+fn unit_kind(category: &str) -> Option<FigureKind> {
+    Some(match category {
         "percent" => FigureKind::Percent,
         "money" => FigureKind::Money,
         "duration" => FigureKind::Duration,
         "rating" => FigureKind::Rating,
+        "measure" => FigureKind::Measure,
+        "not-unit" => return None,
         _ => FigureKind::Count,
-    }
+    })
+}
+
+/// Whether the last non-space character before byte `at` of `s` is a Han character or
+/// Chinese punctuation: the number stands in Chinese text.
+fn han_before(s: &str, at: usize) -> bool {
+    s[..at]
+        .trim_end_matches([' ', '\u{a0}'])
+        .chars()
+        .next_back()
+        .is_some_and(|c| {
+            super::sentence::is_han(c)
+                || ('\u{3000}'..='\u{303f}').contains(&c)
+                || ('\u{ff00}'..='\u{ffef}').contains(&c)
+        })
 }
 
 /// The units (text, kind) whose first byte, ASCII lower-cased, is `b`.
-fn units_starting_with(lx: &Lexicons, b: u8) -> impl Iterator<Item = (&str, FigureKind)> {
+fn units_starting_with(lx: &Lexicons, b: u8) -> impl Iterator<Item = (&str, Option<FigureKind>)> {
     lx.words_starting_with(List::Unit, b)
         .map(|e| (e.phrase.as_str(), unit_kind(&e.category)))
         .chain(
             SYMBOL_UNITS
                 .iter()
                 .filter(move |(t, _)| t.as_bytes()[0].eq_ignore_ascii_case(&b))
-                .copied(),
+                .map(|&(t, k)| (t, Some(k))),
         )
 }
 
@@ -546,7 +566,7 @@ fn read_figure(
     let lower = rest2
         .get(..rest2.len().min(16))
         .map(str::to_ascii_lowercase);
-    let mut found: Option<(&str, FigureKind)> = None;
+    let mut found: Option<(&str, Option<FigureKind>)> = None;
     let first = rest2.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
     for un in units_starting_with(lx, first) {
         let ok = if un.0.is_ascii() && un.0.bytes().any(|b| b.is_ascii_alphabetic()) {
@@ -555,11 +575,16 @@ fn read_figure(
         } else {
             starts_with_any_case(rest2, un.0)
         };
-        // Chinese units right after the number; a space only before English ones.
-        if ok && (skip == 0 || un.0.is_ascii()) && found.is_none_or(|f| un.0.len() > f.0.len()) {
+        // Chinese units right after the number, or after a space or two where the text
+        // around is Chinese (2 小时内, 亲，3 天到); any spaces before English ones.
+        let spaced_ok = skip == 0 || un.0.is_ascii() || (skip <= 2 && han_before(s, start));
+        if ok && spaced_ok && found.is_none_or(|f| un.0.len() > f.0.len()) {
             found = Some(un);
         }
     }
+    // The longest match is a word that only starts like a unit (成本, 成功 after 成):
+    // no unit.
+    let mut found: Option<(&str, FigureKind)> = found.and_then(|(t, k)| Some((t, k?)));
     // English: up to two words between a number and its count noun (126 active SKUs,
     // 45 overseas brand clients).
     let mut found_at = skip;
@@ -586,11 +611,11 @@ fn read_figure(
             if let Some(un) = lx
                 .words(List::Unit)
                 .map(|e| (e.phrase.as_str(), unit_kind(&e.category)))
-                .filter(|u| u.1 == FigureKind::Count && u.0.is_ascii() && u.0.len() > 2)
+                .filter(|u| u.1 == Some(FigureKind::Count) && u.0.is_ascii() && u.0.len() > 2)
                 .filter(|u| l.starts_with(u.0) && !next_is_alpha(&rest[off..], u.0.len()))
                 .max_by_key(|u| u.0.len())
             {
-                found = Some(un);
+                found = Some((un.0, FigureKind::Count));
                 found_at = off;
                 break;
             }
@@ -639,6 +664,14 @@ fn read_figure(
         if lx.any_word(List::RatingWord, |w| tail.ends_with(w)) {
             kind = FigureKind::Rating;
         }
+    }
+    // A range of years (2016—2020款, 2018-2022 models) is a date, whatever follows it:
+    // a plain number, which no rule takes for a business figure.
+    let year = |v: f64| v.fract() == 0.0 && (1950.0..=2100.0).contains(&v);
+    if upper.is_some_and(|u| year(value) && year(u) && u > value && u - value <= 40.0)
+        && !matches!(kind, FigureKind::Money | FigureKind::Percent)
+    {
+        kind = FigureKind::Plain;
     }
     // Chinese numerals need a unit to count as a figure (一定 is a word), and never make
     // a rating (十分满意 is "very satisfied").

@@ -15,7 +15,11 @@ const HEDGE_AFTER: Window = Window::new(3, 1);
 
 /// The figure a hedge match softens: the next figure after a `before` hedge (一般3天,
 /// "around 97%"), the figure just before an `after` hedge (3天左右, "72 hours or so"),
-/// with a few words at most and no clause break between them; plain numbers excluded.
+/// with a few words at most and no clause break between them. A plain number (no unit)
+/// counts only right beside its hedge, nothing but spaces between (大约 35 左右, "around
+/// 35"): with words between, a bare number is too often a time, a step or a code; and
+/// not after a lower bound (`lower-bound`: "over 5,240 ratings", "more than 3 of the 30
+/// cables" are a count and a threshold, not an estimate).
 pub fn hedged<'d>(doc: &'d Document, lx: &Lexicons, m: &LexMatch) -> Option<&'d Figure> {
     let figures = doc.sentence_figures(m.sentence as usize);
     let e = lx.entry(m.entry);
@@ -33,7 +37,19 @@ pub fn hedged<'d>(doc: &'d Document, lx: &Lexicons, m: &LexMatch) -> Option<&'d 
         }),
         _ => None,
     };
-    fig.filter(|f| f.kind != FigureKind::Plain)
+    fig.filter(|f| f.kind != FigureKind::Measure).filter(|f| {
+        f.kind != FigureKind::Plain
+            || (!lx.any_word(crate::lexicon::List::LowerBound, |lb| {
+                lb.eq_ignore_ascii_case(&e.phrase)
+            }) && {
+                let gap = if f.span.start >= m.span.end {
+                    &doc.text[m.span.end..f.span.start]
+                } else {
+                    &doc.text[f.span.end..m.span.start]
+                };
+                gap.trim().is_empty()
+            })
+    })
 }
 
 /// The text between a hedge and its figure may hold a few words but no clause break.

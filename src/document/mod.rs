@@ -319,7 +319,7 @@ impl Document {
             for m in &self.matches[self.sentences[si].matches.clone()] {
                 let e = lexicons.entry(m.entry);
                 match (m.list, e.category.as_str()) {
-                    (List::Evidence, "artifact") => {
+                    (List::Evidence, "artifact" | "attached") => {
                         ev.specific.get_or_insert(m.span);
                     }
                     (List::Evidence, "needs-id")
@@ -330,13 +330,74 @@ impl Document {
                     (List::Evidence, "generic") => {
                         ev.generic.get_or_insert(m.entry);
                     }
+                    (List::Evidence, "source-lead") if ev.specific.is_none() => {
+                        ev.specific = self.source_clause(si, m, lexicons);
+                    }
                     (List::Benchmark, _) => bench = true,
                     _ => {}
                 }
             }
+            // A breakdown of the previous sentence (其中空气炸锅占46%, "Of these, 29 are
+            // certified") shares its named source, within one paragraph.
+            if ev.specific.is_none() && si > 0 && self.continues_previous(si, lexicons) {
+                ev.specific = self.sentences[si - 1].evidence.specific;
+            }
             self.sentences[si].evidence = ev;
             self.sentences[si].has_benchmark = bench;
         }
+    }
+
+    /// Whether sentence `si` opens with a `source-continuation` word (其中, "Of these") and
+    /// the sentence before it is in the same block.
+    fn continues_previous(&self, si: usize, lexicons: &Lexicons) -> bool {
+        let s = &self.sentences[si];
+        if self.sentences[si - 1].block != s.block {
+            return false;
+        }
+        let lead = s.span.start
+            + (s.span.slice(&self.text).len() - s.span.slice(&self.text).trim_start().len());
+        self.sentence_matches(si).iter().any(|m| {
+            m.list == List::Evidence
+                && m.span.start == lead
+                && lexicons.entry(m.entry).category == "source-continuation"
+        })
+    }
+
+    /// A source clause led by `lead` (according to / based on / see / 根据 / 来自 / 见...):
+    /// its span when a record or system noun (`source-noun`: dashboard, report, 后台,
+    /// 报表...) follows within [`SOURCE_REACH`] with no clause break between. In English
+    /// the words between must name which one (last month's Zendesk dashboard, the Q3
+    /// returns report): "the system" or "our report" alone names nothing.
+    fn source_clause(&self, si: usize, lead: &LexMatch, lexicons: &Lexicons) -> Option<Span> {
+        let lang = self.sentences[si].lang;
+        self.sentence_matches(si)
+            .iter()
+            .filter(|n| {
+                n.list == List::Evidence
+                    && n.span.start >= lead.span.end
+                    && matches!(
+                        lexicons.entry(n.entry).category.as_str(),
+                        "source-noun" | "needs-id"
+                    )
+            })
+            .find(|n| {
+                let gap = &self.text[lead.span.end..n.span.start];
+                SOURCE_REACH.covers(&self.text, lead.span.end, n.span.start, lang)
+                    && !gap.contains(|c: char| {
+                        matches!(
+                            c,
+                            '，' | ',' | '。' | '；' | ';' | '：' | ':' | '.' | '!' | '?'
+                        )
+                    })
+                    && (lang != Lang::En
+                        || gap
+                            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                            .any(|w| {
+                                !w.is_empty()
+                                    && !NAMES_NO_SOURCE.contains(&w.to_ascii_lowercase().as_str())
+                            }))
+            })
+            .map(|n| Span::new(lead.span.start, n.span.end))
     }
 
     /// Whether an identifier (contract or certificate number, 附件3, Appendix 4) starts
@@ -544,6 +605,30 @@ fn is_quoted(text: &str, sentence: Span, span: Span) -> bool {
 /// How far an evidence phrase that needs an identifier (合同编号, "order number") may be
 /// from it.
 pub const IDENTIFIER_REACH: Window = Window::new(40, 14);
+/// Words between a source lead and its noun that do not say which record it is
+/// (according to *our internal* system): determiners and possessives.
+const NAMES_NO_SOURCE: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "our",
+    "my",
+    "your",
+    "their",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "internal",
+    "own",
+    "company",
+    "company's",
+    "we",
+    "us",
+];
+/// Largest gap between a source clause's lead (according to, 根据) and its record noun.
+pub const SOURCE_REACH: Window = Window::new(48, 16);
 
 /// A window meant to cover a few words, counted in characters: `en` for English text,
 /// `zh` for Chinese and mixed text. Characters, not bytes, so that a space, a digit or a

@@ -234,6 +234,35 @@ mod tests {
         assert!(flagged(&HedgedFigure, "We ship within 48 hours.").is_empty());
     }
 
+    #[test]
+    fn bare_numbers_spaced_units_and_fractions_of_ten() {
+        // A bare number right beside its hedge is an estimate.
+        assert_eq!(
+            flagged(&HedgedFigure, "复购率大约 35 左右。"),
+            vec!["大约 35 左右"]
+        );
+        assert_eq!(
+            flagged(&HedgedFigure, "Our repeat rate is around 35."),
+            vec!["around 35"]
+        );
+        // Not after a lower bound, and not with words between.
+        assert!(flagged(&HedgedFigure, "A 4.7-star average over 5,240 ratings.").is_empty());
+        assert!(flagged(
+            &HedgedFigure,
+            "If more than 3 of the 30 cables fail, we stop."
+        )
+        .is_empty());
+        assert!(flagged(&HedgedFigure, "We usually open at 9.").is_empty());
+        // 成 counts tenths; a spaced Chinese unit is still its unit.
+        assert_eq!(flagged(&HedgedFigure, "退货率大概两成。"), vec!["大概两成"]);
+        assert_eq!(
+            flagged(&HedgedFigure, "一般 3 天左右发货。"),
+            vec!["一般 3 天左右"]
+        );
+        // A spec is no estimate of performance.
+        assert!(flagged(&HedgedFigure, "The parcel weighs about 14.2 kg.").is_empty());
+    }
+
     fn fixed(text: &str) -> String {
         let out = diagnostics(&HedgedFigure, text);
         let (new, n) = crate::fix::apply(text, &out, crate::fix::FixMode::fixes(true));

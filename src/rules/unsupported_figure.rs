@@ -13,7 +13,9 @@
 //! "We dispatch every order within 1 business day") is a figure that needs its source
 //! too, except in a complaint answer, whose tiers missing-tier-proof checks, and in a
 //! sentence that speaks to the reader ("Your replacement will arrive in 4 days": one
-//! customer's case in a reply, not a policy).
+//! customer's case in a reply, not a policy). Money in a sentence that speaks to the
+//! reader is that customer's refund, fee or price ("Your order was refunded $35"), and a
+//! range of years (适配2016—2020款) is a date, not a figure.
 //!
 //! ## Why it matters
 //! The data-anchor method: a figure without its source is a claim the examiner cannot
@@ -126,7 +128,7 @@ impl Rule for UnsupportedFigure {
                 .filter(|f| (f.is_business() && !vetoed) || (commits && f.is_commitment()))
                 .filter(|f| !indefinite.iter().any(|v| v.overlaps(f.span)))
                 .filter(|f| !(price && matches!(f.kind, FigureKind::Money | FigureKind::Percent)))
-                .filter(|f| !(reader && f.kind == FigureKind::Duration))
+                .filter(|f| !(reader && matches!(f.kind, FigureKind::Duration | FigureKind::Money)))
                 .filter(|f| doc.cancel_reason(si, f.span).is_none())
                 .collect();
             let Some(first) = figures.first() else {
@@ -326,6 +328,53 @@ mod tests {
             "所有订单付款后48小时内发货，时效规则见后台截图。"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn source_clauses_and_breakdowns_count_as_evidence() {
+        for text in [
+            "根据 ERP 导出的月报，上季度退货率为 1.2%。",
+            "Based on last month's Zendesk dashboard, first response takes 3 hours on average.",
+            "Return rate fell to 0.8% (see the Q3 Grafana board).",
+            "2025年销售额1,420万美元，数据来自卖家后台的业务报告。其中空气炸锅占46%。",
+            "We sold 64,800 units (Seller Central business report). Of these, 12% were returned.",
+        ] {
+            assert!(flagged(&UnsupportedFigure, text).is_empty(), "{text}");
+        }
+        // A lead without a record, or a record nobody names, is no source.
+        for text in [
+            "根据我们的经验，复购率有35%。",
+            "According to the system, 98% of orders ship on time.",
+            "We sold 64,800 units last year. Of these, 12% were returned.",
+        ] {
+            assert!(!flagged(&UnsupportedFigure, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn specs_prices_year_ranges_and_the_readers_money_are_not_business_figures() {
+        for text in [
+            "This kettle holds 1.7 L and weighs 1.2 kg.",
+            "胸围是 104 厘米，比尺码表小了 4 厘米。",
+            "适配2016—2020款车型。",
+            "Fits 2016-2020 models.",
+            "客官，现在双十二活动价 ¥269。",
+            "The city tour is €39 per adult.",
+            "Your order 2024110587 has been refunded $35.",
+        ] {
+            assert!(flagged(&UnsupportedFigure, text).is_empty(), "{text}");
+        }
+        // Spaced units and tenths are figures like any other.
+        assert_eq!(
+            flagged(&UnsupportedFigure, "我们有三成的订单来自回头客。"),
+            vec!["三成"]
+        );
+        assert_eq!(
+            flagged(&UnsupportedFigure, "所有订单都在 2 小时内发出。"),
+            vec!["2 小时"]
+        );
+        // A word that only starts like a unit is none: 成本 after a number is no 成.
+        assert!(flagged(&UnsupportedFigure, "第3成本中心已经关闭。").is_empty());
     }
 
     #[test]

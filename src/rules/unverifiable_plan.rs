@@ -5,7 +5,11 @@
 //! it by: 已与菜鸟签订保舱协议 with no contract number, "we have a backup carrier" with no
 //! name, 我们有海外仓 with no name or location, "we are CE certified" with no certificate
 //! number. Contracts and certificates need an identifier; carriers and warehouses need a
-//! name, a location or an identifier.
+//! name, a location or an identifier. A bare noun (仓库, 快递公司, 合同约定, "contract",
+//! "certificate": a `-noun` entry of `plan.tsv`) is a claim only when a plan verb (a
+//! `frame` entry: 有, 用, 签订, "have", "ship from") stands in its clause: "let me ask the
+//! warehouse" or 超过合同约定的2% mention one, they do not claim to have one. A sentence
+//! with its evidence attached (a report number, "are attached") is not flagged.
 //!
 //!
 //! Section level: an answer to a logistics-delay question (peak season, 物流延误: a delay
@@ -103,8 +107,16 @@ impl PhraseRule for UnverifiablePlan {
     /// warehouse an identifier or a name.
     fn accept(&self, c: &Candidate) -> Option<Accept> {
         let Candidate { doc, cx, si, m, e } = *c;
+        // A plan verb (有, 签订, "have", "ship from") is no claim by itself; a bare noun
+        // (仓库, 快递公司, "contract") is one only when such a verb says the writer has or
+        // uses it: 问一下仓库那边, 超过合同约定的2% and "the API certificate expired" are
+        // mentions.
+        if e.category == "frame" || (e.category.ends_with("-noun") && !has_frame(doc, cx, si, m)) {
+            return None;
+        }
         let ok = doc.has_identifier(si)
-            || match e.category.as_str() {
+            || attached(doc, cx, si)
+            || match kind(&e.category) {
                 "contract" | "certificate" => false,
                 _ => has_name(doc, cx, si),
             };
@@ -113,7 +125,7 @@ impl PhraseRule for UnverifiablePlan {
 
     fn message(&self, c: &Candidate, _a: &Accept, lang: Lang) -> String {
         let phrase = c.phrase();
-        match c.e.category.as_str() {
+        match kind(&c.e.category) {
             "contract" => msg(
                 lang,
                 format!("「{phrase}」没有合同或协议编号，考官无法当场核实"),
@@ -154,6 +166,43 @@ impl PhraseRule for UnverifiablePlan {
     }
 }
 
+/// Whether the sentence says its documents are attached (an `attached` evidence entry:
+/// 见附件, "please find attached").
+fn attached(doc: &Document, cx: &Context, si: usize) -> bool {
+    doc.sentence_matches(si)
+        .iter()
+        .any(|m| m.list == List::Evidence && cx.lexicons.entry(m.entry).category == "attached")
+}
+
+/// What a `plan` entry claims (contract, carrier, warehouse, certificate), its `-noun`
+/// mark removed.
+fn kind(category: &str) -> &str {
+    category.strip_suffix("-noun").unwrap_or(category)
+}
+
+/// Whether a plan verb (a `frame` entry: 有, 签订, "have", "ship from") or a claim of its
+/// own (注册了, "signed a contract") stands in the comma clause of match `m`.
+fn has_frame(doc: &Document, cx: &Context, si: usize, m: &crate::document::LexMatch) -> bool {
+    let clause = doc.comma_clause(si, m.span.start);
+    doc.sentence_matches(si).iter().any(|f| {
+        f.list == List::Plan
+            && clause.contains(f.span)
+            && !cx.lexicons.entry(f.entry).category.ends_with("-noun")
+            && !auxiliary(&doc.text[f.span.end..clause.end])
+    })
+}
+
+/// Whether an English verb is an auxiliary here: a past participle follows it ("the
+/// certificate has expired"), so it says nothing of having the thing.
+fn auxiliary(rest: &str) -> bool {
+    let next = rest
+        .trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    next.len() > 3 && next.ends_with("ed")
+}
+
 /// A named carrier or warehouse in the sentence: a lexicon entity (not a certification)
 /// or a capitalised name.
 fn has_name(doc: &Document, cx: &Context, si: usize) -> bool {
@@ -174,7 +223,7 @@ fn check_delay_plan(doc: &Document, cx: &Context, sec: &Section, out: &mut Vec<D
         let has_id = doc.has_identifier(si);
         for m in matches {
             let e = cx.lexicons.entry(m.entry);
-            match (m.list, e.category.as_str()) {
+            match (m.list, kind(&e.category)) {
                 (List::Plan, "contract") => contract |= has_id,
                 (List::Entities, "carrier") => carrier = true,
                 _ => {}

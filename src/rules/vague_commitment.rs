@@ -41,7 +41,7 @@
 //! `deadline = "by {deadline}"`, `proof = " ({proof} attached)"`.
 
 use crate::diagnostic::RuleId;
-use crate::document::{Cancel, Document, Lang, Window};
+use crate::document::{Act, Cancel, Document, Lang, Window};
 use crate::lexicon::{Entry, List};
 use crate::{Diagnostic, Severity};
 
@@ -196,6 +196,24 @@ impl PhraseRule for VagueCommitment {
         // The model alone judges only the writer's own commitments and claims: never
         // thanks, apologies, requests, questions, steps or holds.
         if !cx.act(doc, si).is_own() {
+            return;
+        }
+        // Nor a sentence that asks something of the reader (a request, a question, a step,
+        // a hold) and makes no commitment of its own: 样品收到了，麻烦再调一下 is the
+        // writer's request however promise-like the rest reads.
+        let markers: Vec<Act> = doc
+            .sentence_context(si)
+            .iter()
+            .filter_map(|m| Act::of_marker(&cx.lexicons.entry(m.entry).category))
+            .collect();
+        if !markers.contains(&Act::Commitment)
+            && markers.iter().any(|a| {
+                matches!(
+                    a,
+                    Act::Request | Act::Question | Act::Instruction | Act::Hold | Act::Reported
+                )
+            })
+        {
             return;
         }
         if let Some(v) = verdict.filter(|v| v.flags) {

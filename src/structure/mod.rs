@@ -1048,7 +1048,9 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
         let e = lx.entry(m.entry);
         match m.list {
             List::Actions => action = true,
-            List::Evidence if e.category != "generic" => proof = true,
+            List::Evidence if matches!(e.category.as_str(), "artifact" | "needs-id") => {
+                proof = true
+            }
             // A hedge on the deadline figure itself, as hedged-figure attaches them.
             List::Hedge if hedge.is_none() => {
                 let on_deadline = crate::document::hedged(doc, lx, m)
@@ -1059,6 +1061,15 @@ fn step(doc: &Document, lx: &Lexicons, span: Span) -> Step {
             }
             _ => {}
         }
+    }
+    if !proof {
+        // A source clause (根据后台报表, "per the Q3 returns report").
+        proof = within.clone().any(|si| {
+            doc.sentences[si]
+                .evidence
+                .specific
+                .is_some_and(|sp| span.contains(sp))
+        });
     }
     if !proof {
         // An identifier of its own (工单号TK-2291, tracking number LP00123) is proof.
