@@ -109,8 +109,9 @@ fn words(text: &str, offset: usize) -> Vec<(String, usize, usize)> {
 /// clause ("please", 请), modals the frame writes again ("will", 会), a verb too general
 /// to be an action (跟进, 处理) that the action placeholder replaces, and for a rewrite
 /// the sequence words its tier labels replace ("then", 第二步) and the words that joined a
-/// deadline to its step ("within", 在, 内).
-fn may_drop(word: &str, rewrite: bool) -> bool {
+/// deadline to its step ("within", 在, 内). A Chinese character (a word of one
+/// character here) counts only where the whole listed word is written at `at`.
+fn may_drop(text: &str, at: (usize, usize), word: &str, rewrite: bool) -> bool {
     use crate::lexicon::{Lexicons, List};
     let lx = Lexicons::builtin();
     let in_list = |list: List| {
@@ -120,7 +121,14 @@ fn may_drop(word: &str, rewrite: bool) -> bool {
                 p.split_whitespace()
                     .any(|w| w.trim_matches(['\'', '’']) == word)
             } else {
-                p.contains(word)
+                // A Chinese character goes only as part of the whole listed word written
+                // there (会 of 一定会, 处 of 处理), never because some listed word holds it.
+                p.match_indices(word).any(|(i, _)| {
+                    at.0 >= i
+                        && text
+                            .get(at.0 - i..)
+                            .is_some_and(|rest| rest.starts_with(p.as_str()))
+                })
             }
         })
     };
@@ -190,7 +198,7 @@ pub fn edit_keeps_words(text: &str, flagged: &[crate::Span], fix: &crate::diagno
                     && !flagged
                         .iter()
                         .any(|f| (f.start <= *s && *end <= f.end) || leaned(f))
-                    && !may_drop(w, rewrite)
+                    && !may_drop(text, (*s, *end), w, rewrite)
             })
             .map(|(w, _, _)| w)
             .collect();
