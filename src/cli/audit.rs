@@ -73,7 +73,37 @@ fn context(text: &str, start: usize, end: usize, reach: usize) -> String {
         }
     };
     let flagged: String = text[start..end].chars().take(4 * reach).collect();
-    format!("{}⟦{}⟧{}", before.trim_start(), flagged, after.trim_end()).replace(['\r', '\t'], " ")
+    let mut out = format!("{}⟦{}⟧{}", before.trim_start(), flagged, after.trim_end());
+    // A finding on a question heading (missing-tiers, missing-dimension...) is about the
+    // answer under it: show the start of that answer, or the judge cannot tell.
+    if text[line_start..].trim_start().starts_with('#') {
+        let answer = answer_after(text, line_end, 4 * reach);
+        if !answer.is_empty() {
+            out.push_str(" ⟶ ");
+            out.push_str(&answer);
+        }
+    }
+    out.replace(['\r', '\t'], " ")
+}
+
+/// The text after byte `from` up to the next Markdown heading, its lines joined with
+/// " / " and cut to `limit` characters.
+fn answer_after(text: &str, from: usize, limit: usize) -> String {
+    let lines: Vec<&str> = text[from..]
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.starts_with('#'))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let joined = lines.join(" / ");
+    let n = joined.chars().count();
+    let cut: String = joined.chars().take(limit).collect();
+    if n > limit {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }
 
 fn lang_of(s: &str) -> &'static str {
@@ -192,6 +222,16 @@ mod tests {
         assert_eq!(d.len(), 10);
         assert!(a.iter().all(|&i| i < 100));
         assert_eq!(Rng(1).sample(3, 10), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_finding_on_a_heading_shows_the_answer_under_it() {
+        let text = "# Script\n\n## How do you handle a complaint?\n\nWe refund.\nThen we call.\n\n## Next\nOther.\n";
+        let at = text.find("How").unwrap();
+        let c = context(text, at, at + 3, 60);
+        assert!(c.ends_with("⟶ We refund. / Then we call."), "{c}");
+        let at = text.find("refund").unwrap();
+        assert!(!context(text, at, at + 6, 60).contains('⟶'));
     }
 
     #[test]

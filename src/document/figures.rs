@@ -762,7 +762,8 @@ fn is_deadline(lx: &Lexicons, before: &str, after: &str) -> bool {
         return true;
     }
     let b = before.trim_end().to_ascii_lowercase();
-    lx.any_word(List::DeadlineLead, |w| b.ends_with(w))
+    lx.words(List::DeadlineLead)
+        .any(|e| b.ends_with(e.phrase.as_str()))
 }
 
 const EN_NUMBERS: &[(&str, f64)] = &[

@@ -18,14 +18,15 @@ const HEDGE_AFTER: Window = Window::new(3, 1);
 /// with a few words at most and no clause break between them. A plain number (no unit)
 /// counts only right beside its hedge, nothing but spaces between (大约 35 左右, "around
 /// 35"): with words between, a bare number is too often a time, a step or a code; and
-/// not after a lower bound (`lower-bound`: "over 5,240 ratings", "more than 3 of the 30
-/// cables" are a count and a threshold, not an estimate).
+/// not after a bound ("over 5,240 ratings", "more than 3 of the 30 cables" are a count
+/// and a threshold, not an estimate). A bound (`bound`: up to, over, more than) on money
+/// is a threshold or a cap ("orders over $500", "up to $50 off"), never a hedge.
 pub fn hedged<'d>(doc: &'d Document, lx: &Lexicons, m: &LexMatch) -> Option<&'d Figure> {
     let figures = doc.sentence_figures(m.sentence as usize);
     let e = lx.entry(m.entry);
     let max_words = if e.lang == Lang::En { 5 } else { 2 };
     let fig = match e.category.as_str() {
-        "before" => figures.iter().find(|f| {
+        "before" | "bound" => figures.iter().find(|f| {
             f.span.start >= m.span.end
                 && HEDGE_BEFORE.covers(&doc.text, m.span.end, f.span.start, e.lang)
                 && gap_ok(&doc.text[m.span.end..f.span.start], max_words)
@@ -37,19 +38,19 @@ pub fn hedged<'d>(doc: &'d Document, lx: &Lexicons, m: &LexMatch) -> Option<&'d 
         }),
         _ => None,
     };
-    fig.filter(|f| f.kind != FigureKind::Measure).filter(|f| {
-        f.kind != FigureKind::Plain
-            || (!lx.any_word(crate::lexicon::List::LowerBound, |lb| {
-                lb.eq_ignore_ascii_case(&e.phrase)
-            }) && {
-                let gap = if f.span.start >= m.span.end {
-                    &doc.text[m.span.end..f.span.start]
-                } else {
-                    &doc.text[f.span.end..m.span.start]
-                };
-                gap.trim().is_empty()
-            })
-    })
+    fig.filter(|f| f.kind != FigureKind::Measure)
+        .filter(|f| !(e.category == "bound" && f.kind == FigureKind::Money))
+        .filter(|f| {
+            f.kind != FigureKind::Plain
+                || (e.category != "bound" && {
+                    let gap = if f.span.start >= m.span.end {
+                        &doc.text[m.span.end..f.span.start]
+                    } else {
+                        &doc.text[f.span.end..m.span.start]
+                    };
+                    gap.trim().is_empty()
+                })
+        })
 }
 
 /// The text between a hedge and its figure may hold a few words but no clause break.

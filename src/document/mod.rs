@@ -413,6 +413,11 @@ impl Document {
             })
     }
 
+    /// The dates, clock times, phone numbers, identifiers... of sentence `si`.
+    pub fn sentence_non_figures(&self, si: usize) -> &[NonFigure] {
+        &self.non_figures[self.sentences[si].non_figures.clone()]
+    }
+
     /// Whether sentence `si` has an identifier anywhere.
     pub fn has_identifier(&self, si: usize) -> bool {
         self.non_figures[self.sentences[si].non_figures.clone()]

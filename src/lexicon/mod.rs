@@ -157,7 +157,7 @@ impl List {
                 "deferral",
                 "exception",
             ],
-            List::Hedge => &["before", "after", "exception"],
+            List::Hedge => &["before", "after", "bound", "exception"],
             List::VagueQuantity => &["amount", "quantifier", "exception"],
             List::UnverifiableClaim => &["superlative", "guarantee", "absolute", "exception"],
             List::Evidence => &[
@@ -244,7 +244,7 @@ impl List {
             List::EffortVerb => &["verb"],
             List::DeadlineVerb => &["verb"],
             List::DeadlineMark => &["mark"],
-            List::DeadlineLead => &["lead"],
+            List::DeadlineLead => &["lead", "date-lead"],
             List::Unit => &[
                 "percent", "money", "duration", "rating", "count", "measure", "not-unit",
             ],

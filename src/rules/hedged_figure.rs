@@ -36,12 +36,12 @@
 use crate::diagnostic::RuleId;
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::document::placeholder::RECORD;
-use crate::document::{has_placeholder, hedged, Act, Cancel, Document, Lang};
+use crate::document::{has_placeholder, hedged, Cancel, Document, Lang};
 use crate::lexicon::Entry;
 use crate::lexicon::List;
 use crate::{Diagnostic, Severity, Source, Span};
 
-use super::phrase::{model_finding, Accept, At, Candidate, Hit, PhraseRule};
+use super::phrase::{Accept, At, Candidate, Hit, PhraseRule};
 use super::{is_statement, msg, Context, RuleMeta, Signal};
 
 pub struct HedgedFigure;
@@ -71,8 +71,22 @@ impl PhraseRule for HedgedFigure {
     /// The hedge and the figure it softens; a second hedge on the same figure (一般3天左右)
     /// joins the first one's finding.
     fn accept(&self, c: &Candidate) -> Option<Accept> {
-        let Candidate { doc, cx, m, .. } = *c;
+        let Candidate { doc, cx, m, e, si } = *c;
         let fig = hedged(doc, cx.lexicons, m)?;
+        // A bound on a percentage in a price or promotion ("up to 50% off") is its cap.
+        if e.category == "bound"
+            && fig.kind == crate::document::FigureKind::Percent
+            && crate::structure::word_matches(
+                doc,
+                cx.lexicons,
+                doc.sentences[si].span,
+                List::PriceWord,
+            )
+            .next()
+            .is_some()
+        {
+            return None;
+        }
         let span = Span::new(
             m.span.start.min(fig.span.start),
             m.span.end.max(fig.span.end),
@@ -114,8 +128,7 @@ impl PhraseRule for HedgedFigure {
         )
     }
 
-    /// The fixes and the model's confidence; and a hedge the lists do not know (差不多,
-    /// "give or take"): the model alone.
+    /// The fixes and the model's confidence.
     fn after_sentence(&self, at: At, first: usize, hits: &[Hit], out: &mut Vec<Diagnostic>) {
         let At { doc, cx, si } = at;
         let verdict = cx.verdict(si, Signal::HedgedFigure, doc.sentences[si].lang);
@@ -127,21 +140,9 @@ impl PhraseRule for HedgedFigure {
             .map(|h| (h.diag, h.m.span, h.accept.anchor))
             .collect();
         add_fixes(doc, si, &hedges, out);
-        // A hedged step in an instruction or a request still counts; a question or a
-        // quote does not, nor does courtesy or a hold.
-        let act = cx.act(doc, si);
-        if hits.is_empty() && (act.is_own() || matches!(act, Act::Instruction | Act::Request)) {
-            if let Some(v) = verdict.filter(|v| v.flags) {
-                let p = v.probability;
-                let lang = doc.sentences[si].lang;
-                let message = msg(
-                    lang,
-                    format!("这句话里的数字或时限被模糊表述软化（模型判断，置信度{p:.2}）：给出确定的数字和凭证"),
-                    format!("a figure or deadline in this sentence is softened (model, confidence {p:.2}): state it firmly, with its proof"),
-                );
-                out.push(model_finding(&META, doc, si, v, message));
-            }
-        }
+        // The model alone no longer flags a hedged figure: with bare numbers, spaced
+        // units and 成 in the word lists it was right 2 times in 5 on the blind set and
+        // mostly wrong on hand-judged replies (firm figures, ranges with their basis).
     }
 }
 
@@ -261,6 +262,20 @@ mod tests {
         );
         // A spec is no estimate of performance.
         assert!(flagged(&HedgedFigure, "The parcel weighs about 14.2 kg.").is_empty());
+    }
+
+    #[test]
+    fn bounds_on_money_and_promotions_are_caps_not_hedges() {
+        assert!(flagged(
+            &HedgedFigure,
+            "All orders over $500 need a signature on delivery."
+        )
+        .is_empty());
+        assert!(flagged(&HedgedFigure, "Up to 50% off everything this weekend.").is_empty());
+        assert_eq!(
+            flagged(&HedgedFigure, "Our on-time rate is over 98%."),
+            vec!["over 98%"]
+        );
     }
 
     fn fixed(text: &str) -> String {

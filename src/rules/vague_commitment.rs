@@ -41,7 +41,7 @@
 //! `deadline = "by {deadline}"`, `proof = " ({proof} attached)"`.
 
 use crate::diagnostic::RuleId;
-use crate::document::{Act, Cancel, Document, Lang, Window};
+use crate::document::{Act, Cancel, Document, Lang, NonFigureKind, Window};
 use crate::lexicon::{Entry, List};
 use crate::{Diagnostic, Severity};
 
@@ -62,6 +62,41 @@ static META: RuleMeta = RuleMeta {
     fixable: true,
     structural: false,
 };
+
+/// Whether sentence `si` sets a firm deadline: a deadline figure no hedge softens (24小时内,
+/// "within 2 hours"), or a date or clock time led by a `date-lead` word ("by 5 pm", "no
+/// later than Dec 9", 最迟12月9日) or followed by a deadline mark (12月9日前).
+fn firm_deadline(doc: &Document, lx: &crate::lexicon::Lexicons, si: usize) -> bool {
+    let hedged: Vec<crate::Span> = doc
+        .sentence_matches(si)
+        .iter()
+        .filter(|m| m.list == List::Hedge)
+        .filter_map(|m| crate::document::hedged(doc, lx, m).map(|f| f.span))
+        .collect();
+    if doc
+        .sentence_figures(si)
+        .iter()
+        .any(|f| f.is_commitment() && !hedged.contains(&f.span))
+    {
+        return true;
+    }
+    doc.sentence_non_figures(si).iter().any(|n| {
+        if !matches!(n.kind, NonFigureKind::Date | NonFigureKind::Time) {
+            return false;
+        }
+        let before = doc.text[doc.sentences[si].span.start..n.span.start]
+            .trim_end()
+            .to_ascii_lowercase();
+        let after = &doc.text[n.span.end..doc.sentences[si].span.end];
+        lx.words(List::DeadlineLead).any(|e| {
+            e.category == "date-lead"
+                && before.ends_with(e.phrase.as_str())
+                && (e.phrase.starts_with(|c: char| !c.is_ascii_alphabetic())
+                    || !before[..before.len() - e.phrase.len()]
+                        .ends_with(|c: char| c.is_ascii_alphabetic()))
+        }) || lx.any_word(List::DeadlineMark, |w| after.starts_with(w) && w != "内")
+    })
+}
 
 /// Words after a match that make it part of a company name: ASAP Logistics.
 const NAME_SUFFIXES: &[&str] = &[
@@ -108,6 +143,15 @@ impl PhraseRule for VagueCommitment {
         if e.category != "reassurance"
             && doc.sentences[si].act.is_own()
             && cx.model_act(doc, si).is_some_and(|a| !a.is_own())
+        {
+            return None;
+        }
+        // Speed and deferral words beside a firm deadline in the same sentence
+        // (马上联系快递员，今天下午5点前回复; "I'll call right away and update the ticket by
+        // 5 pm") colour a commitment that can be checked. Not effort or intent: 争取两天内
+        // and "try to ship by Friday" soften the deadline itself.
+        if matches!(e.category.as_str(), "speed" | "deferral")
+            && firm_deadline(doc, cx.lexicons, si)
         {
             return None;
         }
@@ -266,6 +310,26 @@ fn is_name(doc: &Document, end: usize) -> bool {
 mod tests {
     use super::super::testing::{diagnostics, flagged};
     use super::*;
+
+    #[test]
+    fn speed_and_deferral_beside_a_firm_deadline_pass() {
+        use super::super::testing::flagged;
+        for text in [
+            "I'll call the courier right away and update your ticket by 5 pm today.",
+            "我马上帮您联系快递员核实，今天下午5点前给您回复。",
+            "我们会尽快处理，24小时内给您答复。",
+        ] {
+            assert!(flagged(&VagueCommitment, text).is_empty(), "{text}");
+        }
+        // No firm deadline, or effort and intent that soften the deadline itself.
+        for text in [
+            "We'll ship it ASAP.",
+            "我们争取两天内把替换件发出去。",
+            "We'll do our best to deliver by Dec 20.",
+        ] {
+            assert!(!flagged(&VagueCommitment, text).is_empty(), "{text}");
+        }
+    }
 
     #[test]
     fn flags_effort_speed_and_reassurance() {
