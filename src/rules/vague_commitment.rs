@@ -463,16 +463,16 @@ mod tests {
     #[test]
     fn the_proof_placeholder_closes_the_sentence() {
         let (got, _) = fixed(
-            "We tell the buyer right away, send the papers within 12 hours, and refund in full.",
+            "We tell the buyer right away, send the customs papers, and refund in full if the parcel is lost.",
         );
         assert_eq!(
             got,
-            "We tell the buyer within [TODO: deadline], send the papers within 12 hours, and refund in full; [TODO: proof] available on request."
+            "We tell the buyer within [TODO: deadline], send the customs papers, and refund in full if the parcel is lost; [TODO: proof] available on request."
         );
-        let (got, _) = fixed("我们会尽快补货，3天内发出。");
+        let (got, _) = fixed("我们会尽快补货，补货后通知买家。");
         assert_eq!(
             got,
-            "我们将在【待补充：时限】内补货，3天内发出，并以【待补充：凭证】为证。"
+            "我们将在【待补充：时限】内补货，补货后通知买家，并以【待补充：凭证】为证。"
         );
     }
 
