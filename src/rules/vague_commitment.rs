@@ -150,8 +150,14 @@ impl PhraseRule for VagueCommitment {
         // (马上联系快递员，今天下午5点前回复; "I'll call right away and update the ticket by
         // 5 pm") colour a commitment that can be checked. Not effort or intent: 争取两天内
         // and "try to ship by Friday" soften the deadline itself.
+        // In a complaint answer each tier needs its own deadline (立即联系买家 is a tier
+        // without one), so there the words stay flagged.
         if matches!(e.category.as_str(), "speed" | "deferral")
             && firm_deadline(doc, cx.lexicons, si)
+            && !cx.script.sections.iter().any(|sec| {
+                sec.kind == crate::structure::SectionType::QualityComplaint
+                    && sec.answer.contains(&si)
+            })
         {
             return None;
         }
@@ -328,6 +334,9 @@ mod tests {
             "We'll do our best to deliver by Dec 20.",
         ] {
             assert!(!flagged(&VagueCommitment, text).is_empty(), "{text}");
+            // A complaint answer's tiers each need their own deadline.
+            let complaint = "## 买家投诉收到的杯子破了，你们怎么处理？\n\n我们会第一时间联系买家，48小时内补发新品。\n";
+            assert!(!flagged(&VagueCommitment, complaint).is_empty());
         }
     }
 
