@@ -673,6 +673,11 @@ fn read_figure(
     {
         kind = FigureKind::Plain;
     }
+    // A model year (2024款): a date too.
+    if upper.is_none() && (1990.0..=2100.0).contains(&value) && value.fract() == 0.0 && unit == "款"
+    {
+        kind = FigureKind::Plain;
+    }
     // Chinese numerals need a unit to count as a figure (一定 is a word), and never make
     // a rating (十分满意 is "very satisfied").
     if chinese && matches!(kind, FigureKind::Plain | FigureKind::Rating) {

@@ -256,7 +256,7 @@ impl List {
             List::CertifiedMark => &["mark"],
             List::DeadlineHedge => &["hedge"],
             List::ChainExtra => &["record", "condition"],
-            List::PriceWord => &["price"],
+            List::PriceWord => &["price", "target"],
             List::Courtesy => &["apology", "thanks"],
         }
     }

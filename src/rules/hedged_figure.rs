@@ -82,8 +82,7 @@ impl PhraseRule for HedgedFigure {
                 doc.sentences[si].span,
                 List::PriceWord,
             )
-            .next()
-            .is_some()
+            .any(|(_, e)| e.category == "price")
         {
             return None;
         }

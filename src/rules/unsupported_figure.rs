@@ -48,7 +48,7 @@ use crate::document::placeholder::SOURCE;
 use crate::document::{Document, Figure, FigureKind, Lang};
 use crate::lexicon::{Lexicons, List};
 use crate::structure::SectionType;
-use crate::{Diagnostic, Severity, Source};
+use crate::{Diagnostic, Severity, Source, Span};
 
 use super::{is_statement, msg, Context, Rule, RuleMeta, Signal};
 
@@ -129,6 +129,8 @@ impl Rule for UnsupportedFigure {
                 .filter(|f| !indefinite.iter().any(|v| v.overlaps(f.span)))
                 .filter(|f| !(price && matches!(f.kind, FigureKind::Money | FigureKind::Percent)))
                 .filter(|f| !(reader && matches!(f.kind, FigureKind::Duration | FigureKind::Money)))
+                .filter(|f| !is_target(doc, cx.lexicons, si, f))
+                .filter(|f| !public_rating(doc, cx.lexicons, si, f))
                 .filter(|f| doc.cancel_reason(si, f.span).is_none())
                 .collect();
             let Some(first) = figures.first() else {
@@ -211,8 +213,34 @@ fn to_the_reader(text: &str) -> bool {
 /// is a price, not a business figure.
 fn is_price(doc: &Document, lx: &Lexicons, si: usize) -> bool {
     crate::structure::word_matches(doc, lx, doc.sentences[si].span, List::PriceWord)
-        .next()
-        .is_some()
+        .any(|(_, e)| e.category == "price")
+}
+
+/// Whether a goal word (`price-word` category `target`: 目标, 计划, "target", "plan to")
+/// comes before figure `f` in its comma clause: the figure is aimed at, not claimed.
+fn is_target(doc: &Document, lx: &Lexicons, si: usize, f: &Figure) -> bool {
+    let clause = doc.comma_clause(si, f.span.start);
+    let before = Span::new(clause.start, f.span.start);
+    crate::structure::word_matches(doc, lx, before, List::PriceWord)
+        .any(|(_, e)| e.category == "target")
+}
+
+/// Whether a rating stands beside a named marketplace or review site (Etsy, GetYourGuide,
+/// 天猫): a public score the examiner can look up on the spot. The count of reviews beside
+/// such a rating ("4.8 stars from 2,960 reviews") is public too.
+fn public_rating(doc: &Document, lx: &Lexicons, si: usize, f: &Figure) -> bool {
+    let figures = doc.sentence_figures(si);
+    let rated = f.kind == FigureKind::Rating
+        || (f.kind == FigureKind::Count
+            && figures.iter().any(|g| g.kind == FigureKind::Rating)
+            && ["review", "rating", "评价", "条评"]
+                .iter()
+                .any(|w| f.unit.to_lowercase().starts_with(w)));
+    rated
+        && doc
+            .sentence_matches(si)
+            .iter()
+            .any(|m| m.list == List::Entities && lx.entry(m.entry).category == "platform")
 }
 
 /// Where a figure's source placeholder goes: after the figure, or after a hedge that
@@ -346,6 +374,26 @@ mod tests {
             "根据我们的经验，复购率有35%。",
             "According to the system, 98% of orders ship on time.",
             "We sold 64,800 units last year. Of these, 12% were returned.",
+        ] {
+            assert!(!flagged(&UnsupportedFigure, text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn targets_model_years_and_public_ratings_are_not_unsupported() {
+        for text in [
+            "明年的目标是 2,200 万。",
+            "Our target for 2026 is $3.2M.",
+            "比如 2024 款以后的新能源车我们还在补充数据。",
+            "Our tour has 4.8 stars from 2,960 reviews on GetYourGuide.",
+            "我们天猫店的评分是4.9。",
+        ] {
+            assert!(flagged(&UnsupportedFigure, text).is_empty(), "{text}");
+        }
+        // A rating with no place to look it up, and sales, still need their source.
+        for text in [
+            "我们的店铺评分4.9。",
+            "Our target market sold 12,000 units last year.",
         ] {
             assert!(!flagged(&UnsupportedFigure, text).is_empty(), "{text}");
         }
